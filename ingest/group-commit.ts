@@ -1,0 +1,124 @@
+/**
+ * Group commit: messages submitted within `groupCommitMs` (or until `groupCommitMaxMessages`) are written in one
+ * SQLite transaction, so one fsync covers many messages. A submission's promise settles only after its
+ * transaction has committed — the broker holds the QoS 1 PUBACK on it, so a PUBACK means "durably stored".
+ */
+import { performance } from 'node:perf_hooks'
+import type { Config } from '../src/config.js'
+import { AppError } from '../src/errors.js'
+import type { Logger } from '../src/log.js'
+import type { Metrics } from '../src/metrics.js'
+import type { Decoded } from '../src/model.js'
+import type { Database } from '../src/store/database.js'
+import type { CommitContext, Step, StepFactory } from './steps/step.js'
+
+interface Pending {
+  decoded: Decoded
+  resolve: () => void
+  reject: (err: Error) => void
+}
+
+export type CommitListener = (ctx: CommitContext) => void
+
+export class GroupCommit {
+  private readonly steps: Step[]
+  private queue: Pending[] = []
+  private timer: NodeJS.Timeout | null = null
+  private accepting = false
+  private readonly listeners: CommitListener[] = []
+
+  constructor(
+    private readonly db: Database,
+    factories: readonly StepFactory[],
+    private readonly options: Config['store'],
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.steps = factories.map((make) => make({ db, metrics }))
+  }
+
+  start(): void {
+    this.accepting = true
+  }
+
+  /** Stops accepting, commits what is queued, and settles every promise. */
+  stop(): void {
+    this.accepting = false
+    this.flush()
+  }
+
+  /** Called after each successful commit with what it stored (metrics, dashboards, relay wake-ups). */
+  onCommit(listener: CommitListener): void {
+    this.listeners.push(listener)
+  }
+
+  get depth(): number {
+    return this.queue.length
+  }
+
+  submit(decoded: Decoded): Promise<void> {
+    if (!this.accepting) return Promise.reject(new AppError('SHUTTING_DOWN'))
+    return new Promise((resolve, reject) => {
+      this.queue.push({ decoded, resolve, reject })
+      if (this.queue.length >= this.options.groupCommitMaxMessages) this.flush()
+      else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.options.groupCommitMs)
+    })
+  }
+
+  /** Commits everything queued now. Synchronous: better-sqlite3 runs the transaction on this thread. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer)
+      this.timer = null
+    }
+    const batch = this.queue
+    if (batch.length === 0) return
+    this.queue = []
+    const ctx: CommitContext = {
+      messages: batch.map((p) => p.decoded),
+      committedAt: this.clock(),
+      stored: { readings: [], scans: [], statuses: [] },
+      events: [],
+    }
+    const started = performance.now()
+    try {
+      this.db.transaction(() => {
+        for (const step of this.steps) this.runStep(step, ctx)
+      })()
+    } catch (err) {
+      this.metrics.commitFailures.inc()
+      this.log.error({ err, messages: batch.length }, 'group commit failed; messages not acknowledged')
+      const failure = new AppError('STORE_UNAVAILABLE', `commit failed: ${(err as Error).message}`)
+      for (const p of batch) p.reject(failure)
+      return
+    }
+    this.metrics.commitSeconds.observe((performance.now() - started) / 1000)
+    this.metrics.commitSize.observe(batch.length)
+    for (const p of batch) p.resolve()
+    for (const listener of this.listeners) {
+      try {
+        listener(ctx)
+      } catch (err) {
+        this.log.error({ err }, 'commit listener failed')
+      }
+    }
+  }
+
+  /**
+   * Essential (store) steps throw through and fail the commit. Any other step runs in a savepoint: if it throws,
+   * its own writes are rolled back, it is logged and counted, and the pipeline goes on (STYLE rule 4).
+   */
+  private runStep(step: Step, ctx: CommitContext): void {
+    if (step.essential) {
+      step.run(ctx)
+      return
+    }
+    try {
+      this.db.transaction(() => step.run(ctx))()
+    } catch (err) {
+      this.metrics.stepFailures.inc({ step: step.name })
+      this.log.error({ err, step: step.name }, 'pipeline step failed; going on')
+    }
+  }
+}
