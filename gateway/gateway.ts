@@ -4,7 +4,7 @@
  */
 import { type AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { GroupCommit } from '../ingest/group-commit.js'
+import { type CommitListener, GroupCommit } from '../ingest/group-commit.js'
 import { Ingest } from '../ingest/ingest.js'
 import { pipeline } from '../ingest/pipeline.js'
 import type { Config } from '../src/config.js'
@@ -41,6 +41,7 @@ export class Gateway {
   private http: FastifyInstance | null = null
   private retention: Retention | null = null
   private started = false
+  private readonly commitListeners: CommitListener[] = []
   /** Printed once when the gateway generated its admin token on this start. */
   generatedAdminToken: string | null = null
 
@@ -62,6 +63,7 @@ export class Gateway {
     this.generatedAdminToken = tokens.ensureAdmin(config.http.adminToken)
 
     this.commit = new GroupCommit(this.db, pipeline, config.store, metrics, log.child({ component: 'store' }), clock)
+    for (const listener of this.commitListeners) this.commit.onCommit(listener)
     this.commit.start()
     const ingest = new Ingest(this.commit, config.ingest, metrics)
 
@@ -94,6 +96,12 @@ export class Gateway {
     const ports = { ...this.broker.ports, http: (this.http.server.address() as AddressInfo).port }
     log.info({ ports, dataDir: config.dataDir, store: config.store.file }, 'gateway started')
     return ports
+  }
+
+  /** Registers a listener called after every group commit with what it stored (benchmarks, dashboards). */
+  onCommit(listener: CommitListener): void {
+    this.commitListeners.push(listener)
+    this.commit?.onCommit(listener)
   }
 
   /**

@@ -27,14 +27,19 @@ export function deadLetter(ctx: DecodeContext, reason: ErrorCode, detail: string
   }
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
 /** The first `max` bytes, as text when they are valid UTF-8, otherwise base64 prefixed `base64:`. */
 export function sample(payload: Buffer, max: number): string {
   const head = payload.subarray(0, max)
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(head)
-  } catch {
-    // A cut in the middle of a multi-byte character is not a reason to fall back to base64.
-    const text = head.toString('utf8')
-    return /\uFFFD/.test(text.slice(0, -3)) ? `base64:${head.toString('base64')}` : text.replace(/\uFFFD+$/, '')
+  // A cut through a multi-byte character (at most 3 bytes of it) is not a reason to fall back to base64.
+  const cuts = payload.length > max ? [0, 1, 2, 3] : [0]
+  for (const cut of cuts) {
+    try {
+      return strictUtf8.decode(head.subarray(0, head.length - cut))
+    } catch {
+      // try a shorter cut
+    }
   }
+  return `base64:${head.toString('base64')}`
 }

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { GroupCommit } from '../../../ingest/group-commit.js'
+import { pipeline } from '../../../ingest/pipeline.js'
+import type { Step, StepFactory } from '../../../ingest/steps/step.js'
+import { loadConfig } from '../../../src/config.js'
+import { createLogger } from '../../../src/log.js'
+import { Metrics } from '../../../src/metrics.js'
+import type { Decoded, ReadingRecord } from '../../../src/model.js'
+import { type Database, openDatabase } from '../../../src/store/database.js'
+
+const config = loadConfig({}, { store: { file: ':memory:', groupCommitMs: 1, groupCommitMaxMessages: 3 } })
+const log = createLogger({ level: 'silent' })
+
+function reading(seq: number, tempC = 4): ReadingRecord {
+  return { deviceId: 'box-1', seq, ts: 1000 + seq, receivedAt: 2000, tempC, rh: null, doorOpen: null, lat: null, lon: null, batteryPct: null, quality: 'ok', fault: null }
+}
+function message(...readings: ReadingRecord[]): Decoded {
+  return { readings, scans: [], statuses: [], deadLetters: [] }
+}
+
+describe('group commit', () => {
+  let db: Database
+  let metrics: Metrics
+  beforeEach(() => {
+    db = openDatabase('.', config.store)
+    metrics = new Metrics({ defaultMetrics: false })
+  })
+  afterEach(() => db.close())
+  const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+
+  it('settles a submission only once its rows are committed', async () => {
+    const commit = new GroupCommit(db, pipeline, config.store, metrics, log)
+    commit.start()
+    const done = commit.submit(message(reading(1)))
+    expect(count('readings')).toBe(0)
+    await done
+    expect(count('readings')).toBe(1)
+  })
+
+  it('commits many messages in one transaction, at the size limit without waiting', async () => {
+    const commit = new GroupCommit(db, pipeline, config.store, metrics, log)
+    commit.start()
+    const pending = [1, 2, 3].map((seq) => commit.submit(message(reading(seq))))
+    expect(count('readings')).toBe(3)
+    await Promise.all(pending)
+    const sizes = await metrics.commitSize.get()
+    expect(sizes.values.find((v) => v.metricName === 'cc_store_commit_messages_count')?.value).toBe(1)
+  })
+
+  it('stores a re-sent (device, seq) once and counts the duplicate', async () => {
+    const commit = new GroupCommit(db, pipeline, config.store, metrics, log)
+    commit.start()
+    await commit.submit(message(reading(5)))
+    await commit.submit(message(reading(5)))
+    expect(count('readings')).toBe(1)
+    expect((await metrics.duplicates.get()).values[0]?.value).toBe(1)
+  })
+
+  it('dead-letters a reused seq with other content instead of dropping it', async () => {
+    const commit = new GroupCommit(db, pipeline, config.store, metrics, log)
+    commit.start()
+    await commit.submit(message(reading(5, 4)))
+    await commit.submit(message({ ...reading(5, 9), ts: 99_999 }))
+    expect(count('readings')).toBe(1)
+    expect(db.prepare('SELECT reason FROM dead_letters').all()).toEqual([{ reason: 'INGEST_SEQ_CONFLICT' }])
+  })
+
+  it('goes on when a non-essential step throws, rolling back only that step', async () => {
+    const failing: StepFactory = ({ db: d }): Step => ({
+      name: 'exploding',
+      essential: false,
+      run() {
+        d.prepare("INSERT INTO dead_letters (received_at, topic, reason, detail, sample, payload_bytes) VALUES (0, 't', 'X', 'd', '', 0)").run()
+        throw new Error('boom')
+      },
+    })
+    const commit = new GroupCommit(db, [...pipeline, failing], config.store, metrics, log)
+    commit.start()
+    await commit.submit(message(reading(1)))
+    expect(count('readings')).toBe(1)
+    expect(count('dead_letters')).toBe(0)
+    expect((await metrics.stepFailures.get()).values[0]).toMatchObject({ labels: { step: 'exploding' }, value: 1 })
+  })
+
+  it('rejects every submission of a commit that fails, and stores none of it', async () => {
+    const failing: StepFactory = () => ({
+      name: 'essential-failure',
+      essential: true,
+      run() {
+        throw new Error('disk full')
+      },
+    })
+    const commit = new GroupCommit(db, [...pipeline, failing], config.store, metrics, log)
+    commit.start()
+    await expect(commit.submit(message(reading(1)))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' })
+    expect(count('readings')).toBe(0)
+  })
+
+  it('commits what is queued when stopped and refuses new work after', async () => {
+    const commit = new GroupCommit(db, pipeline, { ...config.store, groupCommitMs: 60_000 }, metrics, log)
+    commit.start()
+    const queued = commit.submit(message(reading(1)))
+    commit.stop()
+    await queued
+    expect(count('readings')).toBe(1)
+    await expect(commit.submit(message(reading(2)))).rejects.toMatchObject({ code: 'SHUTTING_DOWN' })
+  })
+})
