@@ -30,7 +30,10 @@ function start(file: string, env: Record<string, string>): ChildProcess {
 
 function next(child: ChildProcess, type: string, timeoutMs = 180_000): Promise<Message> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} from ${child.spawnfile} in ${timeoutMs} ms`)), timeoutMs)
+    const timer = setTimeout(
+      () => reject(new Error(`no ${type} from ${child.spawnfile} in ${timeoutMs} ms`)),
+      timeoutMs,
+    )
     const onMessage = (msg: Message) => {
       if (msg.type !== type) return
       clearTimeout(timer)
@@ -47,8 +50,16 @@ async function stats(server: ChildProcess): Promise<{ count: number; firstAt: nu
   return (await reply) as unknown as { count: number; firstAt: number; lastAt: number }
 }
 
-async function measure(target: Target, qos: 0 | 1): Promise<{ rate: number; received: number; sent: number; connectMs: number }> {
-  const env = { BENCH_DEVICES: String(devices), BENCH_MESSAGES: String(perDevice), BENCH_QOS: String(qos), BENCH_WINDOW: String(window) }
+async function measure(
+  target: Target,
+  qos: 0 | 1,
+): Promise<{ rate: number; received: number; sent: number; connectMs: number }> {
+  const env = {
+    BENCH_DEVICES: String(devices),
+    BENCH_MESSAGES: String(perDevice),
+    BENCH_QOS: String(qos),
+    BENCH_WINDOW: String(window),
+  }
   const server = start(target === 'aedes' ? 'servers/bare-aedes.ts' : 'servers/gateway.ts', env)
   try {
     const { port } = await next(server, 'ready')
@@ -87,7 +98,7 @@ for (let round = 1; round <= rounds; round++) {
     for (const target of (round % 2 ? ['aedes', 'gateway'] : ['gateway', 'aedes']) as Target[]) {
       const key = `${target} qos${qos}`
       const r = await measure(target, qos)
-      ;(results[key] ??= []).push(r)
+      results[key] = [...(results[key] ?? []), r]
       console.log(
         `round ${round} ${key.padEnd(12)} ${Math.round(r.rate).toString().padStart(7)} readings/s  (${r.received}/${r.sent} received, connect ${Math.round(r.connectMs)} ms)`,
       )
@@ -95,11 +106,24 @@ for (let round = 1; round <= rounds; round++) {
   }
 }
 
-const summary = Object.fromEntries(Object.entries(results).map(([k, rs]) => [k, Math.round(median(rs.map((r) => r.rate)))]))
+const summary = Object.fromEntries(
+  Object.entries(results).map(([k, rs]) => [k, Math.round(median(rs.map((r) => r.rate)))]),
+)
 const ratio = (qos: 0 | 1) => (summary[`gateway qos${qos}`] ?? 0) / (summary[`aedes qos${qos}`] || 1)
-console.log(`\n${devices} devices × ${perDevice} readings of ~200 bytes per run, QoS 1 window ${window}, ${rounds} rounds (medians):`)
+console.log(
+  `\n${devices} devices × ${perDevice} readings of ~200 bytes per run, QoS 1 window ${window}, ${rounds} rounds (medians):`,
+)
 for (const [k, v] of Object.entries(summary)) console.log(`  ${k.padEnd(12)} ${v} readings/s`)
-console.log(`  ratio gateway/aedes  QoS 0: ${(ratio(0) * 100).toFixed(1)} %   QoS 1: ${(ratio(1) * 100).toFixed(1)} %`)
+console.log(
+  `  ratio gateway/aedes  QoS 0: ${(ratio(0) * 100).toFixed(1)} %   QoS 1: ${(ratio(1) * 100).toFixed(1)} %`,
+)
 if (process.env.BENCH_OUT) {
-  writeFileSync(process.env.BENCH_OUT, JSON.stringify({ devices, perDevice, window, rounds, results, summary, ratio: { qos0: ratio(0), qos1: ratio(1) } }, null, 2))
+  writeFileSync(
+    process.env.BENCH_OUT,
+    JSON.stringify(
+      { devices, perDevice, window, rounds, results, summary, ratio: { qos0: ratio(0), qos1: ratio(1) } },
+      null,
+      2,
+    ),
+  )
 }

@@ -2,13 +2,13 @@
  * `npm start`: the gateway on embedded defaults (SQLite under ./data, MQTT on 1883, HTTP on 8080).
  * SIGTERM/SIGINT stop it gracefully and exit 0; a configuration error exits 78 (EX_CONFIG) with the reason.
  */
-import { loadConfig } from '../src/config.js'
+import { type Config, loadConfig } from '../src/config.js'
 import { isAppError } from '../src/errors.js'
 import { createLogger } from '../src/log.js'
 import { Gateway } from './gateway.js'
 
 async function main(): Promise<void> {
-  let config
+  let config: Config
   try {
     config = loadConfig()
   } catch (err) {
@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.log)
   if (config.mqtt.openMode) {
-    log.warn('MQTT open mode is ON: anonymous clients may publish on any topic. Never use this in production.')
+    log.warn(
+      'MQTT open mode is ON: anonymous clients may publish on any topic. Never use this in production.',
+    )
   }
   const gateway = new Gateway(config, { log })
   let stopping = false

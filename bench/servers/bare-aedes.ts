@@ -9,7 +9,7 @@ const broker = await Aedes.createBroker()
 let count = 0
 let firstAt = 0
 let lastAt = 0
-broker.on('publish', (packet, client) => {
+broker.on('publish', (_packet, client) => {
   if (!client) return
   const now = performance.now()
   if (count === 0) firstAt = now

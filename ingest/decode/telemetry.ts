@@ -18,11 +18,17 @@ export function decodeTelemetry(value: unknown, ctx: DecodeContext, out: Decoded
     const items = batch.data.readings
     if (items.length > ctx.limits.maxBatchReadings) {
       out.deadLetters.push(
-        deadLetter(ctx, 'INGEST_BATCH_TOO_LARGE', `${items.length} readings; at most ${ctx.limits.maxBatchReadings}`),
+        deadLetter(
+          ctx,
+          'INGEST_BATCH_TOO_LARGE',
+          `${items.length} readings; at most ${ctx.limits.maxBatchReadings}`,
+        ),
       )
       return
     }
-    items.forEach((item, index) => decodeReading(item, ctx, out, index))
+    items.forEach((item, index) => {
+      decodeReading(item, ctx, out, index)
+    })
     return
   }
   decodeReading(value, ctx, out, null)

@@ -48,9 +48,18 @@ export class DeviceRepository {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  create(input: { id: string; kind: DeviceKind; label?: string; container?: string | null; secretHash: string }): Device {
+  create(input: {
+    id: string
+    kind: DeviceKind
+    label?: string
+    container?: string | null
+    secretHash: string
+  }): Device {
     if (!DEVICE_ID_PATTERN.test(input.id)) {
-      throw new AppError('VALIDATION_FAILED', `device id ${JSON.stringify(input.id)} must match ${DEVICE_ID_PATTERN}`)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `device id ${JSON.stringify(input.id)} must match ${DEVICE_ID_PATTERN}`,
+      )
     }
     const now = this.clock()
     const result = this.db
@@ -77,18 +86,29 @@ export class DeviceRepository {
   /** Devices ordered by id, after `after` (keyset pagination). */
   list(options: { kind?: DeviceKind; after?: string; limit: number }): Device[] {
     const rows = this.db
-      .prepare<[string | null, string | null, string | null, number], DeviceRow>(
+      .prepare<[string | null, string | null, string | null, string | null, number], DeviceRow>(
         `SELECT * FROM devices WHERE (? IS NULL OR kind = ?) AND (? IS NULL OR id > ?) ORDER BY id LIMIT ?`,
       )
-      .all(options.kind ?? null, options.kind ?? null, options.after ?? null, options.after ?? null, options.limit)
+      .all(
+        options.kind ?? null,
+        options.kind ?? null,
+        options.after ?? null,
+        options.after ?? null,
+        options.limit,
+      )
     return rows.map(toDevice)
   }
 
-  update(id: string, changes: { label?: string; container?: string | null; enabled?: boolean; secretHash?: string }): Device {
+  update(
+    id: string,
+    changes: { label?: string; container?: string | null; enabled?: boolean; secretHash?: string },
+  ): Device {
     const current = this.credentials(id)
     if (!current) throw new AppError('NOT_FOUND', `no device ${id}`)
     this.db
-      .prepare('UPDATE devices SET label = ?, container = ?, enabled = ?, secret_hash = ?, updated_at = ? WHERE id = ?')
+      .prepare(
+        'UPDATE devices SET label = ?, container = ?, enabled = ?, secret_hash = ?, updated_at = ? WHERE id = ?',
+      )
       .run(
         changes.label ?? current.device.label,
         changes.container === undefined ? current.device.container : changes.container,

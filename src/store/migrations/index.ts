@@ -1,5 +1,7 @@
 /** Every migration, in order. Append only: a released migration is never edited. */
 import { foundation } from './001-foundation.js'
+import { sinkCursors } from './002-sink-cursors.js'
+import { alerts } from './004-alerts.js'
 
 export interface Migration {
   version: number
@@ -7,4 +9,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: Migration[] = [foundation]
+export const migrations: Migration[] = [foundation, sinkCursors, alerts]
