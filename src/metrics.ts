@@ -2,7 +2,7 @@
  * Every Prometheus metric of the gateway, in one registry created per gateway instance (tests run several
  * gateways in one process, so nothing here is global). Served at /metrics.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 export class Metrics {
   readonly registry = new Registry()
@@ -74,6 +74,46 @@ export class Metrics {
     name: 'cc_mqtt_refusals_total',
     help: 'Connections, publishes and subscriptions refused or cut off, by reason code',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  })
+  readonly httpRequestSeconds = new Histogram({
+    name: 'cc_http_request_duration_seconds',
+    help: 'HTTP API requests, by method, route pattern (not the raw URL) and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [this.registry],
+  })
+  readonly influxLagRows = new Gauge({
+    name: 'cc_influx_lag_rows',
+    help: 'Rows in the store not yet acknowledged by InfluxDB, by stream (reading, scan, device_status)',
+    labelNames: ['stream'] as const,
+    registers: [this.registry],
+  })
+  readonly influxLagSeconds = new Gauge({
+    name: 'cc_influx_lag_seconds',
+    help: 'How long the oldest row not yet in InfluxDB has waited since it was received, by stream',
+    labelNames: ['stream'] as const,
+    registers: [this.registry],
+  })
+  readonly influxPointsWritten = new Counter({
+    name: 'cc_influx_points_written_total',
+    help: 'Points acknowledged by InfluxDB, by stream (replays after a failure count again)',
+    labelNames: ['stream'] as const,
+    registers: [this.registry],
+  })
+  readonly influxFailures = new Counter({
+    name: 'cc_influx_failures_total',
+    help: 'Failed InfluxDB writes (each is retried from the durable cursor after a backoff)',
+    registers: [this.registry],
+  })
+  readonly bridgeConnected = new Gauge({
+    name: 'cc_bridge_connected',
+    help: '1 while the bridge is connected to the external MQTT broker',
+    registers: [this.registry],
+  })
+  readonly bridgeFailures = new Counter({
+    name: 'cc_bridge_commit_failures_total',
+    help: 'Bridged messages left unacknowledged because the store did not commit them (the broker redelivers)',
     registers: [this.registry],
   })
 
