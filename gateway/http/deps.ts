@@ -1,9 +1,12 @@
+import type { AlertService } from '../../src/alerts/service.js'
 import type { TokenRepository } from '../../src/auth/tokens.js'
 import type { Config } from '../../src/config.js'
+import type { EventBus } from '../../src/events.js'
 import type { Logger } from '../../src/log.js'
 import type { Metrics } from '../../src/metrics.js'
 import type { Database } from '../../src/store/database.js'
 import type { DeviceRepository } from '../../src/store/devices.js'
+import type { SseOptions } from './sse.js'
 
 /** What the broker offers the API: readiness, and cutting a device off when it is disabled or re-keyed. */
 export interface BrokerControl {
@@ -20,6 +23,23 @@ export interface HttpDeps {
   broker: BrokerControl
   metrics: Metrics
   log: Logger
+  /**
+   * Alerts, and the bus of committed facts (the API publishes its changes there and streams it to dashboards).
+   * The alert routes and the event stream exist when both are given: optional only until every caller of
+   * `buildHttp` provides them.
+   */
+  alerts?: AlertService
+  events?: EventBus
+  /**
+   * The waybills of a merchant's orders, for scoping merchant tokens (alerts, the event stream). Provided by
+   * the orders module; without it a merchant token sees no alert and no event.
+   */
+  waybillsOfMerchant?: (merchant: string) => string[]
+  /** Overrides of the event stream's defaults (heartbeat, replay buffer, backpressure bound). */
+  sse?: Partial<SseOptions>
   /** Wall clock, injected like everywhere else (tests pass a fake one). */
   clock: () => number
 }
+
+/** What the alert routes and the event stream are built from. */
+export type AlertDeps = HttpDeps & { alerts: AlertService; events: EventBus }

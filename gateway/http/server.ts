@@ -11,8 +11,10 @@ import { authenticate } from './auth.js'
 import type { HttpDeps } from './deps.js'
 import { errorHandler, notFoundHandler } from './errors.js'
 import { registerOpenApi } from './openapi.js'
+import { alertRoutes } from './routes/alerts.js'
 import { deadLetterRoutes } from './routes/dead-letters.js'
 import { deviceRoutes } from './routes/devices.js'
+import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { readingRoutes } from './routes/readings.js'
@@ -67,5 +69,10 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   api.register(readingRoutes, { deps, prefix: '/api/v1/devices' })
   api.register(deadLetterRoutes, { deps, prefix: '/api/v1/dead-letters' })
   api.register(tokenRoutes, { deps, prefix: '/api/v1/tokens' })
+  const { alerts, events } = deps
+  if (alerts && events) {
+    api.register(alertRoutes, { deps: { ...deps, alerts, events }, prefix: '/api/v1/alerts' })
+    api.register(eventRoutes, { deps: { ...deps, alerts, events }, prefix: '/api/v1/events' })
+  }
   return app
 }

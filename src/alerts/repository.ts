@@ -190,7 +190,8 @@ export class AlertRepository {
     if (filter.waybill) add('waybill = ?', filter.waybill)
     if (filter.waybills) {
       if (filter.waybills.length === 0) return []
-      add(`waybill IN (${filter.waybills.map(() => '?').join(', ')})`, ...filter.waybills)
+      // One JSON parameter rather than one per waybill: a merchant's list may pass SQLite's variable limit.
+      add('waybill IN (SELECT value FROM json_each(?))', JSON.stringify(filter.waybills))
     }
     if (filter.before) add('id < ?', filter.before)
     const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`

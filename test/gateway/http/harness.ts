@@ -7,8 +7,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildHttp, type HttpDeps } from '../../../gateway/http/server.js'
+import type { SseOptions } from '../../../gateway/http/sse.js'
+import { AlertService } from '../../../src/alerts/service.js'
 import { TokenRepository } from '../../../src/auth/tokens.js'
 import { type ConfigInput, loadConfig } from '../../../src/config.js'
+import { EventBus } from '../../../src/events.js'
 import { createLogger } from '../../../src/log.js'
 import { Metrics } from '../../../src/metrics.js'
 import { type Database, openDatabase } from '../../../src/store/database.js'
@@ -31,6 +34,8 @@ export interface Harness {
   devices: DeviceRepository
   broker: FakeBroker
   metrics: Metrics
+  alerts: AlertService
+  events: EventBus
   /** Every log line the API wrote, as text. */
   logs: string[]
   /** Bearer tokens of each role; the merchant token belongs to merchant `m-1`. */
@@ -46,7 +51,12 @@ export interface Harness {
 }
 
 export async function harness(
-  options: { config?: ConfigInput; devices?: (db: Database, clock: () => number) => DeviceRepository } = {},
+  options: {
+    config?: ConfigInput
+    devices?: (db: Database, clock: () => number) => DeviceRepository
+    waybillsOfMerchant?: (merchant: string) => string[]
+    sse?: Partial<SseOptions>
+  } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-http-'))
   const config = loadConfig(
@@ -70,7 +80,23 @@ export async function harness(
   const merchant = tokens.create({ role: 'merchant', merchant: 'm-1' }).token
   const broker = new FakeBroker()
   const metrics = new Metrics({ defaultMetrics: false })
-  const deps: HttpDeps = { config, db, devices, tokens, broker, metrics, log, clock }
+  const alerts = new AlertService(db, config.alerts, clock)
+  const events = new EventBus()
+  const { waybillsOfMerchant, sse } = options
+  const deps: HttpDeps = {
+    config,
+    db,
+    devices,
+    tokens,
+    broker,
+    metrics,
+    log,
+    clock,
+    alerts,
+    events,
+    waybillsOfMerchant,
+    sse,
+  }
   const app = buildHttp(deps)
   await app.ready()
   return {
@@ -80,6 +106,8 @@ export async function harness(
     devices,
     broker,
     metrics,
+    alerts,
+    events,
     logs,
     admin,
     ops,
