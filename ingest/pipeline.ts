@@ -3,11 +3,13 @@
  * one SQLite transaction; steps never call each other, they share only the commit context. Domain steps
  * (custody, excursions, alerts, outbox) are appended here as they are built.
  */
+
+import { custody } from './steps/custody.js'
+import type { StepFactory } from './steps/step.js'
 import { storeDeadLetters } from './steps/store-dead-letters.js'
 import { storeReadings } from './steps/store-readings.js'
 import { storeScans } from './steps/store-scans.js'
 import { storeStatuses } from './steps/store-statuses.js'
-import type { StepFactory } from './steps/step.js'
 import { touchDevices } from './steps/touch-devices.js'
 
 export const pipeline: readonly StepFactory[] = [
@@ -15,5 +17,6 @@ export const pipeline: readonly StepFactory[] = [
   storeScans,
   storeStatuses,
   storeDeadLetters,
+  custody,
   touchDevices,
 ]

@@ -1,6 +1,7 @@
 /** Every migration, in order. Append only: a released migration is never edited. */
 import { foundation } from './001-foundation.js'
 import { sinkCursors } from './002-sink-cursors.js'
+import { ordersCustody } from './003-orders-custody.js'
 import { alerts } from './004-alerts.js'
 
 export interface Migration {
@@ -9,4 +10,4 @@ export interface Migration {
   sql: string
 }
 
-export const migrations: Migration[] = [foundation, sinkCursors, alerts]
+export const migrations: Migration[] = [foundation, sinkCursors, ordersCustody, alerts]
