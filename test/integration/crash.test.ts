@@ -34,35 +34,43 @@ function startGateway(dataDir: string, mqttPort: number, httpPort: number): Chil
       CC_LOG_LEVEL: 'warn',
       CC_AUTH_SCRYPT_LOG2N: '10',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   })
 }
 
 /** One device: publishes seq = next, next+1, … at QoS 1 and records which seqs were acknowledged. */
 async function runDevice(id: string, port: number, acked: Set<number>, from: number, stop: { now: boolean }) {
-  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
     clientId: id,
     username: id,
     password: SECRET,
     reconnectPeriod: 0,
     connectTimeout: 5000,
   })
-  let seq = from
-  const inflight = new Set<Promise<void>>()
+  // mqtt.js leaves in-flight publishes (and a pending connect) unsettled when the broker dies and reconnecting
+  // is off, so everything below also races against the connection closing.
+  const closed = new Promise<void>((resolve) => client.once('close', () => resolve()))
+  client.on('error', () => {})
   try {
+    const connected = await Promise.race([
+      new Promise<boolean>((resolve) => client.once('connect', () => resolve(true))),
+      closed.then(() => false),
+    ])
+    if (!connected) return
+    let seq = from
+    const inflight = new Set<Promise<void>>()
     while (!stop.now && client.connected) {
       const s = seq++
       const payload = JSON.stringify({ ts: Date.now(), seq: s, temp_c: 4 + (s % 10) / 10 })
-      const p = client
+      const p: Promise<void> = client
         .publishAsync(`cc/${id}/telemetry`, payload, { qos: 1 })
         .then(() => void acked.add(s))
         .catch(() => {})
+        .finally(() => inflight.delete(p))
       inflight.add(p)
-      p.finally(() => inflight.delete(p))
-      if (inflight.size >= 8) await Promise.race(inflight)
+      if (inflight.size >= 8) await Promise.race([...inflight, closed])
     }
   } finally {
-    await Promise.race([Promise.allSettled(inflight), new Promise((r) => setTimeout(r, 200))])
     client.end(true)
   }
 }
@@ -88,6 +96,11 @@ describe('a gateway killed with SIGKILL', () => {
       const mqttPort = await freePort()
       const child = startGateway(dataDir, mqttPort, await freePort())
       children.push(child)
+      let stderr = ''
+      child.stderr?.on('data', (chunk) => {
+        stderr += chunk
+      })
+      const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`${signal ?? code}`)))
       await waitForPort(mqttPort)
       const stop = { now: false }
       // Each device resumes at its lowest unacknowledged seq, so possibly-stored readings are re-sent.
@@ -98,8 +111,10 @@ describe('a gateway killed with SIGKILL', () => {
         return runDevice(id, mqttPort, seen, from, stop).catch(() => {})
       })
       await new Promise((r) => setTimeout(r, 300 + Math.random() * 700))
+      const alive = child.exitCode === null && child.signalCode === null
       child.kill('SIGKILL')
-      await new Promise((r) => child.once('exit', r))
+      const how = await exited
+      expect(alive, `the gateway died by itself in round ${round} (${how}): ${stderr}`).toBe(true)
       stop.now = true
       await Promise.all(runs)
     }
@@ -109,14 +124,18 @@ describe('a gateway killed with SIGKILL', () => {
       let total = 0
       for (const id of ids) {
         const stored = new Set(
-          (db.prepare('SELECT seq FROM readings WHERE device_id = ?').all(id) as { seq: number }[]).map((r) => r.seq),
+          (db.prepare('SELECT seq FROM readings WHERE device_id = ?').all(id) as { seq: number }[]).map(
+            (r) => r.seq,
+          ),
         )
         const lost = [...(acked.get(id) as Set<number>)].filter((s) => !stored.has(s))
         expect(lost, `acknowledged but lost for ${id}`).toEqual([])
         total += acked.get(id)?.size ?? 0
       }
       expect(total, 'the devices got PUBACKs at all').toBeGreaterThan(DEVICES * KILLS)
-      const dupes = db.prepare('SELECT device_id, seq, count(*) AS n FROM readings GROUP BY device_id, seq HAVING n > 1').all()
+      const dupes = db
+        .prepare('SELECT device_id, seq, count(*) AS n FROM readings GROUP BY device_id, seq HAVING n > 1')
+        .all()
       expect(dupes).toEqual([])
     } finally {
       db.close()
