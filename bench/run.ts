@@ -81,7 +81,8 @@ async function measure(
     }
     const s = await stats(server)
     const rate = s.count > 1 ? ((s.count - 1) / (s.lastAt - s.firstAt)) * 1000 : 0
-    await new Promise((r) => load.once('exit', r))
+    await Promise.race([new Promise((r) => load.once('exit', r)), new Promise((r) => setTimeout(r, 5000))])
+    load.kill('SIGKILL')
     return { rate, received: s.count, sent, connectMs: connectMs as number }
   } finally {
     server.send({ type: 'stop' })

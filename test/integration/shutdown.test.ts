@@ -1,0 +1,80 @@
+/**
+ * Graceful stop: SIGTERM while a device publishes at QoS 1 → the process stops accepting, commits and
+ * acknowledges what is in flight, closes the store and exits 0; every acknowledged reading is stored.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import mqtt from 'mqtt'
+import { describe, expect, it } from 'vitest'
+import { hashSecret } from '../../src/auth/secrets.js'
+import { loadConfig } from '../../src/config.js'
+import { openDatabase } from '../../src/store/database.js'
+import { DeviceRepository } from '../../src/store/devices.js'
+import { freePort, waitForPort } from '../support/ports.js'
+
+describe('a gateway sent SIGTERM', () => {
+  it('acknowledges what it stored, stores what it acknowledged, and exits 0', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cc-term-'))
+    const config = loadConfig({}, { dataDir })
+    const setup = openDatabase(dataDir, config.store)
+    new DeviceRepository(setup).create({
+      id: 'box-1',
+      kind: 'box_sensor',
+      secretHash: await hashSecret('s3cret-s3cret', 10),
+    })
+    setup.close()
+
+    const mqttPort = await freePort()
+    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+      cwd: join(import.meta.dirname, '../..'),
+      env: {
+        ...process.env,
+        CC_DATA_DIR: dataDir,
+        CC_MQTT_HOST: '127.0.0.1',
+        CC_MQTT_PORT: String(mqttPort),
+        CC_MQTT_WS_PORT: '0',
+        CC_HTTP_HOST: '127.0.0.1',
+        CC_HTTP_PORT: String(await freePort()),
+        CC_ADMIN_TOKEN: 'shutdown-test-admin-token-000',
+        CC_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    await waitForPort(mqttPort)
+
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+      clientId: 'box-1',
+      username: 'box-1',
+      password: 's3cret-s3cret',
+      reconnectPeriod: 0,
+    })
+    client.on('error', () => {})
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()))
+    const acked = new Set<number>()
+    const publishes: Promise<unknown>[] = []
+    for (let seq = 0; seq < 200; seq++) {
+      const payload = JSON.stringify({ ts: Date.now(), seq, temp_c: 3.5 })
+      publishes.push(
+        client
+          .publishAsync('cc/box-1/telemetry', payload, { qos: 1 })
+          .then(() => acked.add(seq))
+          .catch(() => {}),
+      )
+      if (seq === 100) child.kill('SIGTERM')
+    }
+    await Promise.race([Promise.allSettled(publishes), closed])
+    client.end(true)
+
+    expect(await exited).toBe(0)
+    const db = openDatabase(dataDir, config.store)
+    const stored = new Set(
+      (db.prepare('SELECT seq FROM readings').all() as { seq: number }[]).map((r) => r.seq),
+    )
+    db.close()
+    expect(acked.size).toBeGreaterThan(0)
+    expect([...acked].filter((seq) => !stored.has(seq))).toEqual([])
+  }, 60_000)
+})
