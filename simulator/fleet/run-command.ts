@@ -36,6 +36,8 @@ export interface RunOptions {
   dryRun?: boolean
   /** Receives the in-memory broker of a dry run (tests read the published messages from it). */
   memory?: MemoryBroker
+  /** Stops the run early, at the next simulated tick (devices flush and disconnect). */
+  signal?: AbortSignal
   log?: (line: string) => void
 }
 
@@ -111,6 +113,7 @@ export async function runScenarios(o: RunOptions): Promise<RunResult> {
     secrets,
     clock: new VirtualClock(plan.start, { speed: o.speed }),
     onProgress,
+    signal: o.signal,
   })
   const truth = computeTruth(plan, run)
   const t = truth.totals

@@ -24,6 +24,8 @@ export interface WorldDeps {
   /** Switches a platform fault on in the sandbox (null: off). */
   platformFault?: (fault: PlatformFault | null) => Promise<void>
   onProgress?: (p: Progress) => void
+  /** Ends the run at the next tick: devices flush what they can and disconnect (the demo's Ctrl-C). */
+  signal?: AbortSignal
   maxBatch?: number
   wallNow?: () => number
 }
@@ -85,7 +87,12 @@ export async function runWorld(plan: WorldPlan, deps: WorldDeps): Promise<RunRec
   await deps.clock.until(plan.start)
   await Promise.all([...devices.values()].map((d) => d.connect(plan.start)))
 
+  let endedAt = plan.end
   for (let t = plan.start; t <= plan.end; t += plan.tickMs) {
+    if (deps.signal?.aborted) {
+      endedAt = t
+      break
+    }
     await deps.clock.until(t)
     for (; nextOrder < orders.length && (orders[nextOrder] as OrderSpec).createAt <= t; nextOrder++) {
       const o = orders[nextOrder] as OrderSpec
@@ -105,7 +112,7 @@ export async function runWorld(plan: WorldPlan, deps: WorldDeps): Promise<RunRec
     physics.step(t, plan.tickMs)
     deps.onProgress?.(progress(t))
   }
-  await Promise.all([...devices.values()].map((d) => d.stop(plan.end)))
+  await Promise.all([...devices.values()].map((d) => d.stop(endedAt)))
   return record
 
   function sample(s: Sensor): Promise<void> {
