@@ -215,7 +215,8 @@ export class Scope {
       waybill: no,
       createAt: Math.max(this.plan.start, o.createAt),
       platform: this.rng.pick(platforms),
-      platformOrderId: `${this.plan.runId}${this.prefix}${String(n).padStart(4, '0')}${this.rng.int(100, 999)}`,
+      // All digits: Taobao's tid and JD's orderId are numbers, and the run id keeps runs apart.
+      platformOrderId: `${digits(`${this.plan.runId}${this.prefix}`)}${String(n).padStart(4, '0')}${this.rng.int(100, 999)}`,
       merchant: this.siteOf(o.merchant).name,
       items,
       profile: o.profile,
@@ -237,4 +238,14 @@ export class Scope {
 
 function round(v: number, decimals: number): number {
   return Number(v.toFixed(decimals))
+}
+
+/** A stable 9-digit number for a text (FNV-1a), so ids derived from it stay numeric and repeatable. */
+function digits(text: string): string {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return String(1e8 + (hash % 9e8))
 }
