@@ -4,7 +4,10 @@
  * (custody, excursions, alerts, outbox) are appended here as they are built.
  */
 
+import { alerts } from './steps/alerts.js'
 import { custody } from './steps/custody.js'
+import { excursions } from './steps/excursions.js'
+import { outbox } from './steps/outbox.js'
 import type { StepFactory } from './steps/step.js'
 import { storeDeadLetters } from './steps/store-dead-letters.js'
 import { storeReadings } from './steps/store-readings.js'
@@ -18,5 +21,8 @@ export const pipeline: readonly StepFactory[] = [
   storeStatuses,
   storeDeadLetters,
   custody,
+  excursions,
+  alerts,
   touchDevices,
+  outbox,
 ]

@@ -9,7 +9,8 @@ import { catalogue } from '../src/errors.js'
 
 export function errorsDoc(): string {
   const rows = Object.entries(catalogue).map(
-    ([code, e]) => `| \`${code}\` | ${e.status} | ${e.retriable ? 'yes' : 'no'} | ${e.doc.replaceAll('|', '\\|')} |`,
+    ([code, e]) =>
+      `| \`${code}\` | ${e.status} | ${e.retriable ? 'yes' : 'no'} | ${e.doc.replaceAll('|', '\\|')} |`,
   )
   return [
     '# Error catalogue',
@@ -27,7 +28,8 @@ export function errorsDoc(): string {
 
 export function configurationDoc(): string {
   const defaults = loadConfig({}) as unknown as Record<string, unknown>
-  const valueAt = (path: string[]) => path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], defaults)
+  const valueAt = (path: string[]) =>
+    path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], defaults)
   const rows = Object.entries(envMap).map(([name, { path, doc }]) => {
     const value = valueAt(path)
     return `| \`${name}\` | \`${path.join('.')}\` | ${value === undefined ? '—' : `\`${String(value)}\``} | ${doc} |`

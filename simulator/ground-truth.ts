@@ -11,11 +11,15 @@
  *   faults (a value outside `rules.sensorRange` is a fault: reported under `sensorFaults`, never evaluated).
  * - Out of range: value < low or value > high (the bounds themselves are in range).
  * - Excursion (temperature, or humidity when the profile has humidity bounds): it starts at the first reading out
- *   of range on one side and is confirmed by the first reading still out of range on that side at or after
- *   start + alarmDelay (rhAlarmDelay for humidity), with every reading in between out of range on that side and no two consecutive readings
- *   further apart than maxGap (a gap is unknown, so it breaks a run that is not yet confirmed). A confirmed
- *   excursion ends at the first reading back inside by the hysteresis (≤ high − h, or ≥ low + h); `end` null
- *   means it was still open at the end of the data. `peak` is the extreme reading from start to end.
+ *   of range on one side. Each reading stands until the next one (as for the budget below), so a run of readings
+ *   out of range on that side, no two consecutive further apart than maxGap (a gap is unknown, so it breaks a run
+ *   that is not yet confirmed), is confirmed by the first reading at or after start + alarmDelay (rhAlarmDelay for
+ *   humidity), whatever that reading's own value: by then the value has been out for the delay. Temperature
+ *   only: once the cumulative budget is exceeded (after `budget.exhaustedAt`), a run is confirmed at its first
+ *   reading past that instant (issue 3: an excursion opens "when the value stays out of range for the delay, or
+ *   when the waybill's cumulative out-of-range time exceeds its budget"). A confirmed excursion ends at the first
+ *   reading back inside by the hysteresis (≤ high − h, or ≥ low + h), which may be the confirming reading itself;
+ *   `end` null means it was still open at the end of the data. `peak` is the extreme reading from start to end.
  * - Data gap: two consecutive readings of the series (or the custody start and the first reading, or the last
  *   reading and delivery) further apart than maxGap. Readings that were buffered offline and back-filled close a
  *   gap: a back-filled period is NOT a gap.

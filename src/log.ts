@@ -2,7 +2,7 @@
  * The root logger. Object first, message second (`log.info({ deviceId }, 'connected')`); components take a child
  * (`log.child({ component: 'broker' })`). Secrets are redacted wherever they appear in a logged object.
  */
-import { pino, type Logger } from 'pino'
+import { type Logger, pino } from 'pino'
 import type { Config } from './config.js'
 
 export type { Logger }

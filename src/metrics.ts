@@ -65,6 +65,17 @@ export class Metrics {
     labelNames: ['step'] as const,
     registers: [this.registry],
   })
+  readonly monitoringEvaluations = new Counter({
+    name: 'cc_monitoring_evaluations_total',
+    help: 'Waybill evaluations by the excursion engine, by path (incremental: cached state; store: rebuilt from stored readings)',
+    labelNames: ['path'] as const,
+    registers: [this.registry],
+  })
+  readonly monitoringStates = new Gauge({
+    name: 'cc_monitoring_cached_states',
+    help: 'Waybill engine states held in memory',
+    registers: [this.registry],
+  })
   readonly connectedDevices = new Gauge({
     name: 'cc_mqtt_connected_clients',
     help: 'MQTT clients connected now',
@@ -114,6 +125,68 @@ export class Metrics {
   readonly bridgeFailures = new Counter({
     name: 'cc_bridge_commit_failures_total',
     help: 'Bridged messages left unacknowledged because the store did not commit them (the broker redelivers)',
+    registers: [this.registry],
+  })
+
+  readonly writebackDelivered = new Counter({
+    name: 'cc_writeback_delivered_total',
+    help: 'Outbox rows acknowledged by the platform, by target and event type',
+    labelNames: ['target', 'type'] as const,
+    registers: [this.registry],
+  })
+  readonly writebackRetries = new Counter({
+    name: 'cc_writeback_retries_total',
+    help: 'Delivery attempts that will be retried (429, 5xx, network, platform busy), by target',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  })
+  readonly writebackDead = new Counter({
+    name: 'cc_writeback_dead_total',
+    help: 'Outbox rows dead-lettered, by target and cause (permanent: refused; expired: out of time)',
+    labelNames: ['target', 'cause'] as const,
+    registers: [this.registry],
+  })
+  readonly writebackLatency = new Histogram({
+    name: 'cc_writeback_delivery_seconds',
+    help: 'From the event (scan received, excursion detected, alert changed) to the platform acknowledging it',
+    labelNames: ['target'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400],
+    registers: [this.registry],
+  })
+  readonly writebackNodes = new Counter({
+    name: 'cc_writeback_nodes_total',
+    help: 'Tracking nodes acknowledged by the platform, by target (the late return rate denominator)',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  })
+  readonly writebackLateNodes = new Counter({
+    name: 'cc_writeback_nodes_late_total',
+    help: 'Tracking nodes acknowledged more than writeback.lateNodeMs after the scan (device time), by target; cause gateway = the gateway held it that long, device = it reached the gateway late',
+    labelNames: ['target', 'cause'] as const,
+    registers: [this.registry],
+  })
+  readonly writebackDepth = new Gauge({
+    name: 'cc_writeback_outbox_pending',
+    help: 'Outbox rows not yet delivered, by target',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  })
+  readonly writebackOldest = new Gauge({
+    name: 'cc_writeback_outbox_oldest_seconds',
+    help: 'Age of the oldest undelivered outbox row, by target (0 when none)',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  })
+  readonly writebackDeadRows = new Gauge({
+    name: 'cc_writeback_outbox_dead',
+    help: 'Dead-lettered outbox rows waiting for replay, by target',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  })
+  readonly writebackFailing = new Gauge({
+    name: 'cc_writeback_target_failing_seconds',
+    help: 'How long every attempt to the target has failed (0 while healthy); an alert is raised at writeback.failingAlertMs',
+    labelNames: ['target'] as const,
     registers: [this.registry],
   })
 

@@ -4,8 +4,11 @@ import type { Config } from '../../src/config.js'
 import type { EventBus } from '../../src/events.js'
 import type { Logger } from '../../src/log.js'
 import type { Metrics } from '../../src/metrics.js'
+import type { Monitor } from '../../src/monitoring/monitor.js'
+import type { OrderService } from '../../src/orders/service.js'
 import type { Database } from '../../src/store/database.js'
 import type { DeviceRepository } from '../../src/store/devices.js'
+import type { WritebackControl } from '../../src/writeback/relay/writeback.js'
 import type { SseOptions } from './sse.js'
 
 /** What the broker offers the API: readiness, and cutting a device off when it is disabled or re-keyed. */
@@ -35,11 +38,19 @@ export interface HttpDeps {
    * the orders module; without it a merchant token sees no alert and no event.
    */
   waybillsOfMerchant?: (merchant: string) => string[]
+  /** Orders and waybills, and the monitor (profiles, trails): those routes exist when both are given. */
+  orders?: OrderService
+  monitor?: Monitor
+  /** Writeback targets and the outbox: the platforms and outbox routes exist when given. */
+  writeback?: WritebackControl
   /** Overrides of the event stream's defaults (heartbeat, replay buffer, backpressure bound). */
   sse?: Partial<SseOptions>
   /** Wall clock, injected like everywhere else (tests pass a fake one). */
   clock: () => number
 }
+
+/** What the orders, waybills, profiles and trail routes are built from. */
+export type OrderDeps = HttpDeps & { orders: OrderService; monitor: Monitor }
 
 /** What the alert routes and the event stream are built from. */
 export type AlertDeps = HttpDeps & { alerts: AlertService; events: EventBus }

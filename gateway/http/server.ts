@@ -17,8 +17,14 @@ import { deviceRoutes } from './routes/devices.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
+import { orderRoutes } from './routes/orders.js'
+import { outboxRoutes } from './routes/outbox.js'
+import { platformRoutes } from './routes/platforms.js'
+import { profileRoutes } from './routes/profiles.js'
 import { readingRoutes } from './routes/readings.js'
 import { tokenRoutes } from './routes/tokens.js'
+import { trailRoutes } from './routes/trail.js'
+import { waybillRoutes } from './routes/waybills.js'
 
 export type { BrokerControl, HttpDeps } from './deps.js'
 
@@ -73,6 +79,19 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   if (alerts && events) {
     api.register(alertRoutes, { deps: { ...deps, alerts, events }, prefix: '/api/v1/alerts' })
     api.register(eventRoutes, { deps: { ...deps, alerts, events }, prefix: '/api/v1/events' })
+  }
+  const { orders, monitor } = deps
+  if (orders && monitor) {
+    const od = { ...deps, orders, monitor }
+    api.register(orderRoutes, { deps: od, prefix: '/api/v1/orders' })
+    api.register(waybillRoutes, { deps: od, prefix: '/api/v1/waybills' })
+    api.register(profileRoutes, { deps: od, prefix: '/api/v1/profiles' })
+    api.register(trailRoutes, { deps: od, prefix: '/api/v1' })
+  }
+  const { writeback } = deps
+  if (writeback) {
+    api.register(platformRoutes, { deps: { ...deps, writeback }, prefix: '/api/v1/platforms' })
+    api.register(outboxRoutes, { deps: { ...deps, writeback }, prefix: '/api/v1/outbox' })
   }
   return app
 }

@@ -14,7 +14,12 @@ export interface DecodeContext {
 }
 
 /** A refused message, or one refused reading of a batch, with its reason from the error catalogue. */
-export function deadLetter(ctx: DecodeContext, reason: ErrorCode, detail: string, index: number | null = null): DeadLetterRecord {
+export function deadLetter(
+  ctx: DecodeContext,
+  reason: ErrorCode,
+  detail: string,
+  index: number | null = null,
+): DeadLetterRecord {
   return {
     receivedAt: ctx.receivedAt,
     deviceId: ctx.deviceId,

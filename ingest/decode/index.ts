@@ -30,11 +30,15 @@ export function decodeMessage(ctx: DecodeContext): Decoded {
   const out: Decoded = { readings: [], scans: [], statuses: [], deadLetters: [] }
   const topic = parseUplinkTopic(ctx.topic)
   if (!topic) {
-    out.deadLetters.push(deadLetter(ctx, 'INGEST_UNKNOWN_TOPIC', `topic ${ctx.topic} is not cc/{device}/telemetry|scan|status`))
+    out.deadLetters.push(
+      deadLetter(ctx, 'INGEST_UNKNOWN_TOPIC', `topic ${ctx.topic} is not cc/{device}/telemetry|scan|status`),
+    )
     return out
   }
   if (ctx.deviceKind && !allowed[ctx.deviceKind].has(topic.kind)) {
-    out.deadLetters.push(deadLetter(ctx, 'INGEST_DEVICE_MISMATCH', `a ${ctx.deviceKind} does not send ${topic.kind}`))
+    out.deadLetters.push(
+      deadLetter(ctx, 'INGEST_DEVICE_MISMATCH', `a ${ctx.deviceKind} does not send ${topic.kind}`),
+    )
     return out
   }
   const json = parseJson(ctx)

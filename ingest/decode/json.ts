@@ -1,6 +1,8 @@
 import type { DecodeContext } from './context.js'
 
-export type JsonResult = { ok: true; value: unknown } | { ok: false; reason: 'INGEST_NOT_UTF8' | 'INGEST_BAD_JSON'; detail: string }
+export type JsonResult =
+  | { ok: true; value: unknown }
+  | { ok: false; reason: 'INGEST_NOT_UTF8' | 'INGEST_BAD_JSON'; detail: string }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 

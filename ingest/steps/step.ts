@@ -1,6 +1,6 @@
-import type { Database } from '../../src/store/database.js'
-import type { Decoded, ReadingRecord, ScanRecord, StatusRecord } from '../../src/model.js'
 import type { Metrics } from '../../src/metrics.js'
+import type { Decoded, ReadingRecord, ScanRecord, StatusRecord } from '../../src/model.js'
+import type { Database } from '../../src/store/database.js'
 
 /**
  * What one group commit carries through the pipeline. The store steps fill `stored` with the records that were

@@ -16,6 +16,8 @@ export const alertKinds = [
   'transit_stalled',
   'budget_exhausted',
   'sensor_fault',
+  /** A writeback target has failed every attempt for `writeback.failingAlertMs`; its "waybill" is `target:<id>`. */
+  'writeback_failing',
 ] as const
 export type AlertKind = (typeof alertKinds)[number]
 

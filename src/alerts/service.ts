@@ -28,7 +28,8 @@ export type AlertEventType =
   | 'alert.resolved'
   | 'alert.escalated'
 
-export interface AlertEvent {
+/** A type alias rather than an interface, so it fits the event bus's open `GatewayEvent` shape. */
+export type AlertEvent = {
   type: AlertEventType
   alert: Alert
 }
@@ -183,15 +184,25 @@ export class AlertService {
   }
 
   /**
-   * Late data disproved a source. Without other sources the alert is resolved by the system as a false alarm,
-   * with the reason; otherwise the source is dropped and the alert updated.
+   * Late data disproved a source. The source stays in the alert, closed and marked `withdrawn` with the
+   * reason (readers of the alert see what was disproved and why). Without other sources standing the alert is
+   * resolved by the system as a false alarm, with the reason; otherwise the alert is updated.
    */
   withdraw(input: { kind: AlertKind; waybill: string; sourceId: string; reason: string }): AlertEvent[] {
     const alert = this.repo.open(input.waybill, input.kind)
-    if (!alert?.sources[input.sourceId]) return []
-    const { [input.sourceId]: _gone, ...rest } = alert.sources
-    if (Object.keys(rest).length > 0) {
-      const next: Alert = { ...alert, sources: rest, updatedAt: this.clock() }
+    const gone = alert?.sources[input.sourceId]
+    if (!alert || !gone || gone.detail['withdrawn'] === true) return []
+    const sources = {
+      ...alert.sources,
+      [input.sourceId]: {
+        ...gone,
+        open: false,
+        detail: { ...gone.detail, withdrawn: true, withdrawnReason: input.reason },
+      },
+    }
+    const standing = Object.values(sources).filter((s) => s.detail['withdrawn'] !== true)
+    if (standing.length > 0) {
+      let next: Alert = { ...alert, sources, updatedAt: this.clock() }
       this.repo.record(alert.id, {
         action: 'withdraw-source',
         from: alert.state,
@@ -200,10 +211,19 @@ export class AlertService {
         actor: SYSTEM,
         note: input.reason,
       })
+      const active = alert.state === 'active_unack' || alert.state === 'active_ack'
+      if (active && standing.every((s) => !s.open)) {
+        // The withdrawn source was the only one still going: what stands has ended.
+        const endedAt = Math.max(...standing.map((s) => s.endedAt ?? s.startedAt))
+        next = this.move(next, 'clear', SYSTEM, input.reason)
+        next = { ...next, clearedAt: this.clock(), conditionEndedAt: endedAt }
+        this.repo.update(next)
+        return [{ type: 'alert.cleared', alert: next }]
+      }
       this.repo.update(next)
       return [{ type: 'alert.updated', alert: next }]
     }
-    let next = this.move({ ...alert, sources: rest }, 'resolve', SYSTEM, input.reason)
+    let next = this.move({ ...alert, sources }, 'resolve', SYSTEM, input.reason)
     next = {
       ...next,
       resolvedAt: this.clock(),

@@ -11,7 +11,9 @@ const P = 1
 function scrypt(secret: string, salt: Buffer, log2N: number, r: number, p: number): Promise<Buffer> {
   const N = 2 ** log2N
   return new Promise((resolve, reject) => {
-    scryptCb(secret, salt, KEY_LENGTH, { N, r, p, maxmem: 256 * N * r }, (err, key) => (err ? reject(err) : resolve(key)))
+    scryptCb(secret, salt, KEY_LENGTH, { N, r, p, maxmem: 256 * N * r }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    )
   })
 }
 

@@ -18,6 +18,8 @@ export interface IntakeOptions {
   clock: () => number
   /** Prefix of generated waybill numbers (the courier's). */
   waybillPrefix: string
+  /** Refuses (throws VALIDATION_FAILED) a profile the engine could not evaluate; default: accept any. */
+  checkProfile?: (profile: string, override: ParsedOrder['profileOverride']) => void
 }
 
 /** Parses an order body; VALIDATION_FAILED names each bad field. */
@@ -68,6 +70,7 @@ export function createOrder(
   options: IntakeOptions,
 ): CreateResult {
   const order = parseOrder(input)
+  options.checkProfile?.(order.profile, order.profileOverride)
   const hash = contentHash(orderContent(order))
   return store.db.transaction((): CreateResult => {
     const existing = store.orderByPlatform(order.platform, order.platformOrderId)

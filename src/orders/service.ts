@@ -4,7 +4,7 @@
  */
 import type { Database } from '../store/database.js'
 import { type BulkResult, bulkCreate, parseNdjson } from './bulk.js'
-import { createOrder } from './create.js'
+import { createOrder, type IntakeOptions } from './create.js'
 import { mergeOrders } from './merge.js'
 import type { CreateResult, Order, RegroupResult, Scope, Waybill } from './model.js'
 import type { MergeInput, OrderInput, SplitInput } from './schemas.js'
@@ -22,12 +22,15 @@ export interface OrderServiceOptions {
   profiles?: ProfileLookup
   /** Orders per bulk request. Default 5000. */
   maxBulkItems?: number
+  /** Refuses an order whose profile cannot be evaluated (unknown name, bad override). Default: accepts any. */
+  checkProfile?: IntakeOptions['checkProfile']
 }
 
 export class OrderService {
   private readonly store: OrderStore
   private readonly views: OrderViews
-  private readonly options: Required<OrderServiceOptions>
+  private readonly options: Required<Omit<OrderServiceOptions, 'checkProfile'>> &
+    Pick<OrderServiceOptions, 'checkProfile'>
 
   constructor(db: Database, options: OrderServiceOptions = {}) {
     this.store = new OrderStore(db)
@@ -37,6 +40,7 @@ export class OrderService {
       waybillPrefix: options.waybillPrefix ?? 'CC',
       profiles: options.profiles ?? defaultProfileLookup,
       maxBulkItems: options.maxBulkItems ?? 5000,
+      checkProfile: options.checkProfile,
     }
   }
 
@@ -89,6 +93,11 @@ export class OrderService {
 
   getWaybill(no: string, scope?: Scope): Waybill | null {
     return this.views.getWaybill(no, scope)
+  }
+
+  /** Every waybill that carries or carried an order of the merchant (scopes merchant tokens' alerts and events). */
+  waybillsOfMerchant(merchant: string): string[] {
+    return this.store.waybillsOfMerchant(merchant)
   }
 
   /** The order's current waybills (with `includeCancelled`, those it had before a split or merge too). */

@@ -99,6 +99,12 @@ function statements(db: Database) {
     moved: db.prepare<[string], { n: number }>(
       `SELECT 1 AS n FROM tracking_nodes WHERE waybill = ? AND event != 'exception' LIMIT 1`,
     ),
+    ofMerchant: db
+      .prepare<[string], string>(
+        `SELECT DISTINCT wi.waybill FROM orders o JOIN order_items i ON i.order_id = o.id
+           JOIN waybill_items wi ON wi.item_id = i.id WHERE o.merchant = ?`,
+      )
+      .pluck(),
     list: db.prepare<[string | null, string | null, string | null, string | null, number], OrderRow>(
       `SELECT * FROM orders WHERE (? IS NULL OR merchant = ?) AND (? IS NULL OR id > ?) ORDER BY id LIMIT ?`,
     ),
@@ -170,6 +176,11 @@ export class OrderStore {
   /** Whether any movement scan exists for the waybill number. */
   moved(no: string): boolean {
     return this.s.moved.get(no) !== undefined
+  }
+
+  /** The waybills that carry or carried an order of the merchant. */
+  waybillsOfMerchant(merchant: string): string[] {
+    return this.s.ofMerchant.all(merchant)
   }
 
   /** Orders by id (creation order), after `after`, optionally of one merchant. */

@@ -10,7 +10,10 @@ export function migrate(db: BetterSqlite3.Database): number {
   const current = db.pragma('user_version', { simple: true }) as number
   const latest = migrations.at(-1)?.version ?? 0
   if (current > latest) {
-    throw new AppError('STORE_UNAVAILABLE', `database schema v${current} is newer than this gateway (v${latest})`)
+    throw new AppError(
+      'STORE_UNAVAILABLE',
+      `database schema v${current} is newer than this gateway (v${latest})`,
+    )
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue

@@ -34,14 +34,17 @@ export class Retention {
   /** Deletes expired readings; returns how many. */
   sweep(): number {
     const cutoff = this.clock() - this.options.retentionDays * DAY_MS
-    const del = this.db.prepare('DELETE FROM readings WHERE id IN (SELECT id FROM readings WHERE ts < ? LIMIT ?)')
+    const del = this.db.prepare(
+      'DELETE FROM readings WHERE id IN (SELECT id FROM readings WHERE ts < ? LIMIT ?)',
+    )
     let total = 0
     for (;;) {
       const { changes } = del.run(cutoff, CHUNK)
       total += changes
       if (changes < CHUNK) break
     }
-    if (total > 0) this.log.info({ deleted: total, cutoff: new Date(cutoff).toISOString() }, 'retention sweep')
+    if (total > 0)
+      this.log.info({ deleted: total, cutoff: new Date(cutoff).toISOString() }, 'retention sweep')
     return total
   }
 }

@@ -100,7 +100,9 @@ describe('a gateway killed with SIGKILL', () => {
       child.stderr?.on('data', (chunk) => {
         stderr += chunk
       })
-      const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`${signal ?? code}`)))
+      const exited = new Promise<string>((resolve) =>
+        child.once('exit', (code, signal) => resolve(`${signal ?? code}`)),
+      )
       await waitForPort(mqttPort)
       const stop = { now: false }
       // Each device resumes at its lowest unacknowledged seq, so possibly-stored readings are re-sent.

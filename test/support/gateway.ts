@@ -16,13 +16,25 @@ export interface TestGateway {
   gateway: Gateway
   ports: GatewayPorts
   dataDir: string
-  api<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>
-  registerDevice(id: string, kind: 'truck_sensor' | 'box_sensor' | 'scanner', extra?: Record<string, unknown>): Promise<string>
+  api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: T }>
+  registerDevice(
+    id: string,
+    kind: 'truck_sensor' | 'box_sensor' | 'scanner',
+    extra?: Record<string, unknown>,
+  ): Promise<string>
   connect(id: string, secret: string, options?: IClientOptions): Promise<MqttClient>
   stop(): Promise<void>
 }
 
-export async function startTestGateway(overrides: ConfigInput = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  overrides: ConfigInput = {},
+  options: { clock?: () => number } = {},
+): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-gw-'))
   const config = loadConfig(
     {},
@@ -36,7 +48,7 @@ export async function startTestGateway(overrides: ConfigInput = {}): Promise<Tes
       store: { groupCommitMs: 1, ...overrides.store },
     },
   )
-  const gateway = new Gateway(config, { log: createLogger(config.log) })
+  const gateway = new Gateway(config, { log: createLogger(config.log), clock: options.clock })
   const ports = await gateway.start()
   const clients: MqttClient[] = []
   const base = `http://127.0.0.1:${ports.http}`
@@ -44,7 +56,10 @@ export async function startTestGateway(overrides: ConfigInput = {}): Promise<Tes
   const api: TestGateway['api'] = async (method, path, body, token = ADMIN_TOKEN) => {
     const res = await fetch(base + path, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await res.text()

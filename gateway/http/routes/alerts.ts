@@ -10,6 +10,7 @@ import type { Alert, AlertSource, AlertTransition } from '../../../src/alerts/re
 import type { AlertEvent } from '../../../src/alerts/service.js'
 import type { Principal } from '../../../src/auth/tokens.js'
 import { AppError } from '../../../src/errors.js'
+import { outboxOf } from '../../../src/writeback/outbox/writer.js'
 import { requireRole } from '../auth.js'
 import type { AlertDeps } from '../deps.js'
 import { authErrors, bearer, errorReplies, iso, isoTime, page, pageLimit } from '../schemas.js'
@@ -139,12 +140,16 @@ export const alertRoutes: FastifyPluginAsyncZod<{ deps: AlertDeps }> = async (ap
   })
 
   /**
-   * Makes a change in one transaction (the alert and its transition row), publishes it once committed, and
-   * answers with the alert as it now is.
+   * Makes a change in one transaction (the alert, its transition row and its writeback outbox rows), publishes
+   * it once committed, and answers with the alert as it now is.
    */
   function change(id: number, make: () => AlertEvent[]) {
-    const changes = db.transaction(make)()
+    const { changes, rows } = db.transaction(() => {
+      const made = make()
+      return { changes: made, rows: outboxOf(db).produce(made, deps.clock()) }
+    })()
     events.publish(changes.map((c) => ({ ...c })))
+    if (rows > 0) events.publish([{ type: 'outbox.enqueued', rows }])
     return detail(changes.at(-1)?.alert ?? alerts.get(id))
   }
 

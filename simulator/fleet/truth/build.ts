@@ -52,9 +52,12 @@ export function computeTruth(plan: WorldPlan, run: RunRecord, rules: TruthRules 
       maxGapMs: profile.maxGapMs,
     }
     const tempPoints = series.map((r) => point(r, r.tempC))
-    const excursions: { kind: 'temperature' | 'humidity'; f: Found }[] = findExcursions(tempPoints, temp).map(
-      (f) => ({ kind: 'temperature', f }),
-    )
+    const budget = outOfRange(tempPoints, temp, profile.budgetMs)
+    const excursions: { kind: 'temperature' | 'humidity'; f: Found }[] = findExcursions(
+      tempPoints,
+      temp,
+      budget.exhaustedAt,
+    ).map((f) => ({ kind: 'temperature', f }))
     if (profile.rhLow !== null || profile.rhHigh !== null) {
       const rh: Limits = {
         low: profile.rhLow,
@@ -66,7 +69,6 @@ export function computeTruth(plan: WorldPlan, run: RunRecord, rules: TruthRules 
       const rhPoints = series.filter((r) => r.rh !== null).map((r) => point(r, r.rh as number))
       excursions.push(...findExcursions(rhPoints, rh).map((f) => ({ kind: 'humidity' as const, f })))
     }
-    const budget = outOfRange(tempPoints, temp, profile.budgetMs)
     const limit = rules.slaNodeLimitMs[w.slaTier] ?? Number.POSITIVE_INFINITY
     return {
       no: gw.no,

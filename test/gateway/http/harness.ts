@@ -2,6 +2,7 @@
  * Builds the HTTP API on a real in-memory SQLite store, with a fake broker that records disconnects, a fake
  * clock, and a logger whose lines are kept for assertions. Requests go through `inject()`, no socket.
  */
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,8 +15,15 @@ import { type ConfigInput, loadConfig } from '../../../src/config.js'
 import { EventBus } from '../../../src/events.js'
 import { createLogger } from '../../../src/log.js'
 import { Metrics } from '../../../src/metrics.js'
+import type { Monitor } from '../../../src/monitoring/monitor.js'
+import { configureMonitoring } from '../../../src/monitoring/runtime.js'
+import { OrderService } from '../../../src/orders/service.js'
 import { type Database, openDatabase } from '../../../src/store/database.js'
 import { DeviceRepository } from '../../../src/store/devices.js'
+import { outboxOf } from '../../../src/writeback/outbox/writer.js'
+import type { WritebackControl } from '../../../src/writeback/relay/writeback.js'
+import { SecretBox } from '../../../src/writeback/secret-box.js'
+import { TargetStore } from '../../../src/writeback/targets-store.js'
 
 export const T0 = Date.parse('2025-03-01T08:00:00.000Z')
 
@@ -36,6 +44,11 @@ export interface Harness {
   metrics: Metrics
   alerts: AlertService
   events: EventBus
+  /** Orders (profiles checked against the monitor's profile store) and the monitor. */
+  orders: OrderService
+  monitor: Monitor
+  /** Writeback targets and outbox; `woken` counts the relay wake-ups the API asked for. */
+  writeback: WritebackControl & { woken: number }
   /** Every log line the API wrote, as text. */
   logs: string[]
   /** Bearer tokens of each role; the merchant token belongs to merchant `m-1`. */
@@ -43,7 +56,7 @@ export interface Harness {
   ops: string
   merchant: string
   request(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     options?: { token?: string | null; body?: unknown },
   ): Promise<LightMyRequestResponse>
@@ -82,7 +95,22 @@ export async function harness(
   const metrics = new Metrics({ defaultMetrics: false })
   const alerts = new AlertService(db, config.alerts, clock)
   const events = new EventBus()
+  const monitor = configureMonitoring(db, { ...config, clock }).monitor
+  const orders = new OrderService(db, {
+    clock,
+    profiles: (name) => monitor.profiles.get(name),
+    checkProfile: (name, override) => monitor.profiles.check(name, override),
+  })
   const { waybillsOfMerchant, sse } = options
+  const writeback = {
+    targets: new TargetStore(db, new SecretBox(randomBytes(32)), clock),
+    outbox: outboxOf(db).store,
+    maxAgeMs: config.writeback.maxAgeMs,
+    woken: 0,
+    wake() {
+      writeback.woken += 1
+    },
+  }
   const deps: HttpDeps = {
     config,
     db,
@@ -96,6 +124,9 @@ export async function harness(
     events,
     waybillsOfMerchant,
     sse,
+    writeback,
+    orders,
+    monitor,
   }
   const app = buildHttp(deps)
   await app.ready()
@@ -108,6 +139,9 @@ export async function harness(
     metrics,
     alerts,
     events,
+    orders,
+    monitor,
+    writeback,
     logs,
     admin,
     ops,

@@ -29,7 +29,27 @@ describe('ground-truth excursions', () => {
   })
 
   it('are not excursions when shorter than the delay', () => {
-    expect(findExcursions(series(4, ...Array(10).fill(9), 4), chilled)).toEqual([])
+    expect(findExcursions(series(4, ...Array(9).fill(9), 4), chilled)).toEqual([])
+  })
+
+  it('count each reading until the next one: out from minute 1 to 11 is the delay, whatever minute 11 reads', () => {
+    const found = findExcursions(series(4, ...Array(10).fill(9), 4), chilled)
+    expect(found).toEqual([expect.objectContaining({ start: MIN, end: 11 * MIN, peak: 9 })])
+    expect(found[0]?.confirmedBy.ts).toBe(11 * MIN)
+    // Back in range but not by the hysteresis: confirmed, and still open.
+    expect(findExcursions(series(4, ...Array(10).fill(9), 7.8), chilled)).toEqual([
+      expect.objectContaining({ start: MIN, end: null }),
+    ])
+  })
+
+  it('confirm at once after the cumulative budget is exceeded', () => {
+    const points = series(9, 9, 9, 4, 9, 4)
+    const budget = outOfRange(points, chilled, 3 * MIN)
+    expect(findExcursions(points, chilled, budget.exhaustedAt)).toEqual([
+      expect.objectContaining({ start: 4 * MIN, end: 5 * MIN }),
+    ])
+    // At the instant the total reaches the budget it has not exceeded it: no excursion for the first run.
+    expect(findExcursions(points, chilled, budget.exhaustedAt).map((f) => f.confirmedBy.ts)).toEqual([5 * MIN])
   })
 
   it('clear only with the hysteresis: 7.8 keeps it open, 7.5 ends it', () => {

@@ -140,6 +140,19 @@ describe('alerts', () => {
       reason: 'disproved',
     })
     expect(updated?.alert.state).toBe('active_unack')
-    expect(Object.keys(updated?.alert.sources ?? {})).toEqual(['x2'])
+    // The withdrawn cause stays visible, closed and marked with the reason.
+    expect(updated?.alert.sources).toMatchObject({
+      x1: { open: false, detail: { withdrawn: true, withdrawnReason: 'disproved' } },
+      x2: { open: true },
+    })
+  })
+
+  it('clears the alert when the cause withdrawn was the only one still going', () => {
+    alerts.raise(excursion('x1'))
+    alerts.clear({ kind: 'temperature', waybill: 'WB1', sourceId: 'x1', endedAt: 2_000 })
+    alerts.raise(excursion('x2', 3_000))
+    const [cleared] = alerts.withdraw({ kind: 'temperature', waybill: 'WB1', sourceId: 'x2', reason: 'no' })
+    expect(cleared).toMatchObject({ type: 'alert.cleared', alert: { conditionEndedAt: 2_000 } })
+    expect(alerts.withdraw({ kind: 'temperature', waybill: 'WB1', sourceId: 'x2', reason: 'no' })).toEqual([])
   })
 })

@@ -12,7 +12,20 @@ const config = loadConfig({}, { store: { file: ':memory:', groupCommitMs: 1, gro
 const log = createLogger({ level: 'silent' })
 
 function reading(seq: number, tempC = 4): ReadingRecord {
-  return { deviceId: 'box-1', seq, ts: 1000 + seq, receivedAt: 2000, tempC, rh: null, doorOpen: null, lat: null, lon: null, batteryPct: null, quality: 'ok', fault: null }
+  return {
+    deviceId: 'box-1',
+    seq,
+    ts: 1000 + seq,
+    receivedAt: 2000,
+    tempC,
+    rh: null,
+    doorOpen: null,
+    lat: null,
+    lon: null,
+    batteryPct: null,
+    quality: 'ok',
+    fault: null,
+  }
 }
 function message(...readings: ReadingRecord[]): Decoded {
   return { readings, scans: [], statuses: [], deadLetters: [] }
@@ -70,7 +83,9 @@ describe('group commit', () => {
       name: 'exploding',
       essential: false,
       run() {
-        d.prepare("INSERT INTO dead_letters (received_at, topic, reason, detail, sample, payload_bytes) VALUES (0, 't', 'X', 'd', '', 0)").run()
+        d.prepare(
+          "INSERT INTO dead_letters (received_at, topic, reason, detail, sample, payload_bytes) VALUES (0, 't', 'X', 'd', '', 0)",
+        ).run()
         throw new Error('boom')
       },
     })
@@ -79,7 +94,10 @@ describe('group commit', () => {
     await commit.submit(message(reading(1)))
     expect(count('readings')).toBe(1)
     expect(count('dead_letters')).toBe(0)
-    expect((await metrics.stepFailures.get()).values[0]).toMatchObject({ labels: { step: 'exploding' }, value: 1 })
+    expect((await metrics.stepFailures.get()).values[0]).toMatchObject({
+      labels: { step: 'exploding' },
+      value: 1,
+    })
   })
 
   it('rejects every submission of a commit that fails, and stores none of it', async () => {

@@ -1,0 +1,145 @@
+/**
+ * The gateway under the alert-latency benchmark: embedded defaults (SQLite, group commit, synchronous=FULL),
+ * with BENCH_WAYBILLS waybills picked up into the trucks of BENCH_DEVICES truck sensors (`dev-i` in `TRUCK-i`),
+ * so every reading is evaluated for BENCH_WAYBILLS / BENCH_DEVICES waybills. Their profile `bench` is chilled
+ * with no alarm delay and no budget: a reading above 8 °C opens an excursion (and raises its alert) at once and
+ * the next one in range clears it, so each probe reading is the one that makes an alert true.
+ *
+ * Reports over IPC: stored readings (for the sustained rate), and for each probe when the gateway received it
+ * and when its alert reached the bus.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Gateway } from '../../gateway/gateway.js'
+import { type InboundMessage, Ingest } from '../../ingest/ingest.js'
+import type { Alert } from '../../src/alerts/repository.js'
+import { hashSecret } from '../../src/auth/secrets.js'
+import { loadConfig } from '../../src/config.js'
+import { custodyOf } from '../../src/custody/service.js'
+import { createLogger } from '../../src/log.js'
+import { profilesOf } from '../../src/monitoring/profile-store.js'
+import { OrderService } from '../../src/orders/service.js'
+import { defaultProfiles } from '../../src/rules/index.js'
+import { openDatabase } from '../../src/store/database.js'
+import { DeviceRepository } from '../../src/store/devices.js'
+
+const devices = Number(process.env.BENCH_DEVICES ?? 1000)
+const waybills = Number(process.env.BENCH_WAYBILLS ?? 10_000)
+const secret = process.env.BENCH_SECRET ?? 'bench-secret'
+const dataDir = mkdtempSync(join(tmpdir(), 'cc-alert-bench-'))
+const config = loadConfig(
+  {},
+  {
+    dataDir,
+    log: { level: 'warn' },
+    mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 },
+    http: { host: '127.0.0.1', port: 0, adminToken: 'bench-admin-token-0000000000' },
+    auth: { scryptLog2N: 12 },
+  },
+)
+const hr = () => performance.timeOrigin + performance.now()
+
+const setupStarted = hr()
+const setup = openDatabase(dataDir, config.store)
+const secretHash = await hashSecret(secret, config.auth.scryptLog2N)
+const repo = new DeviceRepository(setup)
+profilesOf(setup).put(
+  'bench',
+  { ...defaultProfiles.chilled, alarmDelayMs: 0, cumulativeBudgetMs: null },
+  'bench',
+  Date.now(),
+)
+const orders = new OrderService(setup)
+const custody = custodyOf(setup)
+const pickedUpAt = Date.now() - 60_000
+setup.transaction(() => {
+  for (let i = 0; i < devices; i++) {
+    repo.create({ id: `dev-${i}`, kind: 'truck_sensor', container: `TRUCK-${i}`, secretHash })
+  }
+  for (let w = 0; w < waybills; w++) {
+    orders.create({
+      platform: 'jd',
+      platformOrderId: `B-${w}`,
+      merchant: `m-${w % 50}`,
+      items: [{ sku: 'S', name: 'Salmon', qty: 1, tempClass: 'chilled' }],
+      profile: 'bench',
+      slaTier: 'standard',
+      consigneeRegion: 'CN-31',
+      waybillNo: `W-${w}`,
+    })
+    custody.recordScan({
+      deviceId: 'bench-scanner',
+      seq: w,
+      ts: pickedUpAt,
+      receivedAt: pickedUpAt,
+      waybill: `W-${w}`,
+      event: 'pickup',
+      container: `TRUCK-${w % devices}`,
+      locationName: null,
+      lat: null,
+      lon: null,
+      operator: null,
+      note: null,
+    })
+  }
+})()
+setup.close()
+const setupMs = hr() - setupStarted
+
+const gateway = new Gateway(config, { log: createLogger(config.log) })
+let count = 0
+let firstAt = 0
+let lastAt = 0
+gateway.onCommit((ctx) => {
+  const n = ctx.stored.readings.length
+  if (n === 0) return
+  const now = performance.now()
+  if (count === 0) firstAt = now
+  count += n
+  lastAt = now
+})
+
+/** `device:probe ts` → when the last of its waybills' alerts reached the bus (epoch ms, fractional). */
+const raised = new Map<string, number>()
+/** `device:probe ts` → when the gateway received the probe from the broker. */
+const received = new Map<string, number>()
+// The receipt of a probe, seen where the broker hands messages to ingest (a benchmark's hook, not an API).
+const accept = Ingest.prototype.accept
+Ingest.prototype.accept = function (this: Ingest, message: InboundMessage) {
+  if (message.payload.includes('"temp_c":12')) {
+    const { ts } = JSON.parse(message.payload.toString()) as { ts: number }
+    received.set(`${message.deviceId}:${ts}`, hr())
+  }
+  return accept.call(this, message)
+}
+gateway.events.subscribe((event) => {
+  if (event.type !== 'alert.opened' && event.type !== 'alert.reactivated') return
+  const alert = event['alert'] as Alert
+  const newest = Object.values(alert.sources).reduce((a, b) => (b.startedAt > a.startedAt ? b : a))
+  const device = `dev-${Number(alert.waybill.slice(2)) % devices}`
+  raised.set(`${device}:${newest.startedAt}`, hr())
+})
+
+const ports = await gateway.start()
+process.send?.({ type: 'ready', port: ports.mqtt, setupMs })
+process.on('message', async (msg: { type: string }) => {
+  if (msg.type === 'stats') {
+    // Commit durations and sizes since the last reset, from the gateway's own histograms.
+    const seconds = (await gateway.metrics.commitSeconds.get()).values
+    const sizes = (await gateway.metrics.commitSize.get()).values
+    process.send?.({ type: 'stats', count, firstAt, lastAt, commits: { seconds, sizes } })
+  }
+  if (msg.type === 'reset') {
+    gateway.metrics.commitSeconds.reset()
+    gateway.metrics.commitSize.reset()
+    count = 0
+    raised.clear()
+    received.clear()
+  }
+  if (msg.type === 'alerts') process.send?.({ type: 'alerts', raised: [...raised], received: [...received] })
+  if (msg.type === 'stop') {
+    await gateway.stop()
+    process.exit(0)
+  }
+})

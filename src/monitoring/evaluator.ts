@@ -1,0 +1,152 @@
+/**
+ * One waybill's evaluation, three ways:
+ * - `advance`: the hot path. New readings go through the cached engine state (`processReadings`) and the
+ *   engine's events are the news.
+ * - `reevaluate`: from the store. The state is rebuilt from every stored reading of the waybill's exposure
+ *   history (series.ts) and the fresh report is diffed against what was reported before (reconcile.ts).
+ *   Taken on a cache miss (a restart, an eviction, a rolled-back write), a profile change, readings older than
+ *   the engine's window (`tooLate`), a custody change (issue 3: late scans re-place custody, so readings may
+ *   now apply to other waybills), custody not open (custody edges), and a series with no temperature yet.
+ * - `tick`: the wall clock told to the cached state, so a sensor gone silent becomes an ongoing data gap.
+ * Findings are written through FindingStore in the caller's transaction; the returned facts go to ctx.events.
+ */
+import type { ReadingRecord } from '../model.js'
+import { buildState } from '../rules/engine.js'
+import { createState, processReadings, report, tick } from '../rules/index.js'
+import { type Sample, toSample } from '../rules/readings.js'
+import type { Database } from '../store/database.js'
+import type { MonitoringEvent } from './events.js'
+import { faultyAfter, trackFaults } from './faults.js'
+import type { FindingStore } from './findings.js'
+import type { WaybillParams, WaybillParamsResolver } from './params.js'
+import { type CustodyWindow, reconcile, withCustodyEdges } from './reconcile.js'
+import type { ExposureHistory } from './series.js'
+import type { CacheEntry, StateCache } from './state-cache.js'
+
+/** What one monitoring transaction shares across waybills. */
+export interface Pass {
+  generation: number
+  /** Wall time (the injected clock). */
+  now: number
+  /** `device\0seq` of the readings this transaction stored. */
+  fresh: ReadonlySet<string>
+}
+
+export const readingKey = (r: { deviceId: string; seq: number }): string => `${r.deviceId}\u0000${r.seq}`
+
+const isOpen = (c: CustodyWindow): boolean => c.pickedUpAt !== null && c.deliveredAt === null
+const NONE: readonly MonitoringEvent[] = Object.freeze([])
+
+/** How a waybill was evaluated, for the metrics. */
+export type EvaluationPath = 'incremental' | 'store'
+
+export class WaybillEvaluator {
+  private readonly custody
+
+  constructor(
+    db: Database,
+    private readonly params: WaybillParamsResolver,
+    private readonly cache: StateCache,
+    private readonly findings: FindingStore,
+    private readonly history: ExposureHistory,
+    private readonly counted: (path: EvaluationPath) => void = () => {},
+  ) {
+    this.custody = db.prepare<[string], { picked_up_at: number | null; delivered_at: number | null }>(
+      'SELECT picked_up_at, delivered_at FROM waybills WHERE no = ?',
+    )
+  }
+
+  /** New readings that apply to the waybill. */
+  advance(no: string, readings: readonly ReadingRecord[], pass: Pass): readonly MonitoringEvent[] {
+    const wp = this.params.of(no)
+    if (!wp) return []
+    const entry = this.cache.get(no)
+    if (!this.usable(entry, wp)) return this.reevaluate(no, readings, pass)
+    const r = processReadings(entry.state, readings, wp.params)
+    if (r.tooLate.length > 0) return this.reevaluate(no, readings, pass)
+    const faults = trackFaults(no, entry.faulty, readings)
+    // The entry is updated in place (the hot path allocates nothing more than the engine does): re-stamped
+    // with this transaction's generation, it is dropped whole if the transaction rolls back.
+    entry.state = r.state
+    entry.faulty = faults.faulty
+    entry.generation = pass.generation
+    this.counted('incremental')
+    if (r.events.length === 0 && faults.events.length === 0) return NONE
+    return [...r.events.map((e) => this.findings.record(no, e, wp.profileName, pass.now)), ...faults.events]
+  }
+
+  /** The wall clock for a waybill in custody; null when it must be evaluated from the store first. */
+  tick(no: string, pass: Pass): readonly MonitoringEvent[] | null {
+    const wp = this.params.of(no)
+    if (!wp) return []
+    const entry = this.cache.peek(no)
+    if (!this.usable(entry, wp)) return null
+    // Only the step into silence reports anything: before it the tick would only move the state's clock, and
+    // after it the silence is one ongoing gap already reported. Skipping the rest keeps a tick over 10,000
+    // waybills to map lookups.
+    const last = entry.state.scan.temp.prevTs ?? pass.now
+    const maxGapMs = wp.params.profile.maxGapMs
+    const reported = entry.state.clock !== null && entry.state.clock - last > maxGapMs
+    if (reported || pass.now - last <= maxGapMs) return NONE
+    const t = tick(entry.state, pass.now, wp.params)
+    entry.state = t.state
+    entry.generation = pass.generation
+    return t.events.map((e) => this.findings.record(no, e, wp.profileName, pass.now))
+  }
+
+  /** Everything the store knows about the waybill, diffed against what was reported. */
+  reevaluate(no: string, readings: readonly ReadingRecord[], pass: Pass): readonly MonitoringEvent[] {
+    const wp = this.params.of(no)
+    if (!wp) {
+      this.cache.delete(no)
+      return []
+    }
+    this.counted('store')
+    const row = this.custody.get(no)
+    const custody: CustodyWindow = {
+      pickedUpAt: row?.picked_up_at ?? null,
+      deliveredAt: row?.delivered_at ?? null,
+    }
+    const open = isOpen(custody)
+    const { readings: series } = this.history.seriesOf(no)
+    let state = buildState(createState(no), series, wp.params)
+    if (open) state = tick(state, pass.now, wp.params).state
+    const fresh = report(state, wp.params)
+    const before = this.findings.reported(no)
+    const old = series.filter((r) => !pass.fresh.has(readingKey(r)))
+    let knownUntil: number | null = null
+    for (const r of old) if (knownUntil === null || r.ts > knownUntil) knownUntil = r.ts
+    // While a silence was reported, the gateway knew the time up to now: what the data now shows happened
+    // in it was detected late (the engine's own rule, src/rules/state.ts `knownUntil`).
+    if (before.gaps.some((g) => g.endTs === null)) knownUntil = Math.max(knownUntil ?? pass.now, pass.now)
+    const arrived = readings.map(toSample).filter((s): s is Sample => s !== null)
+    const events = reconcile(
+      before,
+      {
+        items: withCustodyEdges(no, fresh, custody, wp.params.profile.maxGapMs, open ? pass.now : null),
+        budget: fresh.budget,
+      },
+      wp.params.profile,
+      { knownUntil, arrived },
+    )
+    const faults = trackFaults(no, faultyAfter(old), readings)
+    this.cache.set(no, {
+      state,
+      params: wp.params,
+      faulty: faults.faulty,
+      custody,
+      generation: pass.generation,
+    })
+    return [...events.map((e) => this.findings.record(no, e, wp.profileName, pass.now)), ...faults.events]
+  }
+
+  /** A cached state can take new data incrementally (see the file comment for when it cannot). */
+  private usable(entry: CacheEntry | undefined, wp: WaybillParams): entry is CacheEntry {
+    return (
+      entry !== undefined &&
+      entry.params === wp.params &&
+      isOpen(entry.custody) &&
+      entry.state.scan.temp.prevTs !== null
+    )
+  }
+}

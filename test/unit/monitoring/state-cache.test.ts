@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { StateCache } from '../../../src/monitoring/state-cache.js'
+import { createState, defaultProfiles } from '../../../src/rules/index.js'
+import { memoryDb } from '../orders/fixtures.js'
+
+const chilled = { profile: defaultProfiles.chilled }
+
+describe('the state cache', () => {
+  const entry = (generation: number) => ({
+    state: createState('W'),
+    params: chilled,
+    faulty: {},
+    custody: { pickedUpAt: null, deliveredAt: null },
+    generation,
+  })
+
+  it('evicts the least recently used state beyond its bound', () => {
+    const cache = new StateCache(memoryDb(), 2)
+    const g = cache.begin()
+    cache.set('A', entry(g))
+    cache.set('B', entry(g))
+    cache.get('A')
+    cache.set('C', entry(g))
+    expect([cache.peek('A'), cache.peek('B'), cache.peek('C')].map(Boolean)).toEqual([true, false, true])
+  })
+
+  it('drops the states a rolled-back transaction wrote, keeps the committed ones', () => {
+    const db = memoryDb()
+    const cache = new StateCache(db, 10)
+    cache.set('kept', entry(cache.begin()))
+    expect(() =>
+      db.transaction(() => {
+        cache.set('lost', entry(cache.begin()))
+        throw new Error('rolled back')
+      })(),
+    ).toThrow()
+    cache.begin()
+    expect(cache.peek('kept')).toBeDefined()
+    expect(cache.peek('lost')).toBeUndefined()
+  })
+})
