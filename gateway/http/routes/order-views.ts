@@ -5,8 +5,8 @@
  */
 import { z } from 'zod'
 import type { Principal } from '../../../src/auth/tokens.js'
-import { canonicalStatuses } from '../../../src/custody/status.js'
 import type { TrackingNode } from '../../../src/custody/nodes.js'
+import { canonicalStatuses } from '../../../src/custody/status.js'
 import { AppError } from '../../../src/errors.js'
 import { scanEvents } from '../../../src/model.js'
 import type { StoredProfile } from '../../../src/monitoring/profile-store.js'
@@ -66,7 +66,9 @@ export const waybill = z
     cancelledAt: isoTime.nullable(),
     cancelReason: z.string().nullable(),
     orders: z.array(z.string()),
-    items: z.array(z.object({ orderId: z.string(), itemId: z.number().int(), sku: z.string(), qty: z.number().int() })),
+    items: z.array(
+      z.object({ orderId: z.string(), itemId: z.number().int(), sku: z.string(), qty: z.number().int() }),
+    ),
   })
   .meta({ id: 'Waybill' })
 
@@ -94,7 +96,9 @@ export const node = z
     ts: isoTime.describe('Device time of the scan'),
     receivedAt: isoTime,
     container: z.string().nullable(),
-    location: z.object({ name: z.string().nullable(), lat: z.number().nullable(), lon: z.number().nullable() }).nullable(),
+    location: z
+      .object({ name: z.string().nullable(), lat: z.number().nullable(), lon: z.number().nullable() })
+      .nullable(),
     operator: z.string().nullable(),
     note: z.string().nullable(),
     flags: z.object({
@@ -146,7 +150,12 @@ function snapshotView(raw: unknown): z.input<typeof snapshot> | null {
 }
 
 export function nodeView(n: TrackingNode) {
-  return { ...n, ts: iso(n.ts), receivedAt: iso(n.receivedAt), temperatureSnapshot: snapshotView(n.temperatureSnapshot) }
+  return {
+    ...n,
+    ts: iso(n.ts),
+    receivedAt: iso(n.receivedAt),
+    temperatureSnapshot: snapshotView(n.temperatureSnapshot),
+  }
 }
 
 const band = z.object({

@@ -161,7 +161,10 @@ export const orderRoutes: FastifyPluginAsyncZod<{ deps: OrderDeps }> = async (ap
     async (request) => {
       const principal = request.principal as Principal
       const result = orders.split(request.params.id, request.body, scopeOf(principal))
-      request.log.info({ orderId: request.params.id, waybills: result.waybills.length, by: principal.id }, 'split')
+      request.log.info(
+        { orderId: request.params.id, waybills: result.waybills.length, by: principal.id },
+        'split',
+      )
       return { waybills: result.waybills.map(waybillView), cancelled: result.cancelled }
     },
   )

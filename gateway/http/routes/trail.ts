@@ -14,7 +14,17 @@ import type { TrailSummary } from '../../../src/rules/index.js'
 import { requireRole } from '../auth.js'
 import type { OrderDeps } from '../deps.js'
 import { authErrors, bearer, errorReplies, iso, isoTime } from '../schemas.js'
-import { node, nodeView, order, orderView, profile, scopeOf, waybill, waybillView, when } from './order-views.js'
+import {
+  node,
+  nodeView,
+  order,
+  orderView,
+  profile,
+  scopeOf,
+  waybill,
+  waybillView,
+  when,
+} from './order-views.js'
 
 const withdrawn = z
   .object({ reason: z.string(), supersededBy: z.string().nullable() })

@@ -38,9 +38,7 @@ export const waybillRoutes: FastifyPluginAsyncZod<{ deps: OrderDeps }> = async (
         { orders: request.body.orderIds, waybill: result.waybills[0]?.no, by: request.principal?.id },
         'orders merged',
       )
-      return reply
-        .code(201)
-        .send({ waybills: result.waybills.map(waybillView), cancelled: result.cancelled })
+      return reply.code(201).send({ waybills: result.waybills.map(waybillView), cancelled: result.cancelled })
     },
   )
 

@@ -49,7 +49,9 @@ describe('ground-truth excursions', () => {
       expect.objectContaining({ start: 4 * MIN, end: 5 * MIN }),
     ])
     // At the instant the total reaches the budget it has not exceeded it: no excursion for the first run.
-    expect(findExcursions(points, chilled, budget.exhaustedAt).map((f) => f.confirmedBy.ts)).toEqual([5 * MIN])
+    expect(findExcursions(points, chilled, budget.exhaustedAt).map((f) => f.confirmedBy.ts)).toEqual([
+      5 * MIN,
+    ])
   })
 
   it('clear only with the hysteresis: 7.8 keeps it open, 7.5 ends it', () => {
