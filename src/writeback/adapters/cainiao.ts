@@ -14,7 +14,7 @@ import type { PlatformAdapter, SalesPlatform, TemperatureSnapshot, WritebackEven
 import { UnsupportedEventError } from '../types.js'
 import { httpOutcome, platformRetry, readBody } from './reply.js'
 import { carrierCode, ordersFor } from './select.js'
-import { FORM_CONTENT_TYPE, formBody, gmt8, USER_AGENT } from './wire.js'
+import { formRequest, gmt8 } from './wire.js'
 
 const TAOBAO: readonly SalesPlatform[] = ['taobao', 'tmall']
 
@@ -69,12 +69,7 @@ export const cainiaoAdapter: PlatformAdapter<'cainiao'> = {
       msg_id: event.eventId,
     }
     if (toCode) fields.to_code = toCode
-    return {
-      method: 'POST',
-      url: target.endpoint,
-      headers: { 'content-type': FORM_CONTENT_TYPE, 'user-agent': USER_AGENT },
-      body: formBody(fields),
-    }
+    return formRequest(target.endpoint, fields)
   },
 
   parseReply(reply, now) {

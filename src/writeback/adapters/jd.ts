@@ -8,7 +8,7 @@ import { jdSign } from '../signing/jd.js'
 import type { PlatformAdapter } from '../types.js'
 import { httpOutcome, platformRetry, readBody } from './reply.js'
 import { carrierCode, isShipmentOn, shipmentOn } from './select.js'
-import { FORM_CONTENT_TYPE, formBody, gmt8, USER_AGENT } from './wire.js'
+import { formRequest, gmt8 } from './wire.js'
 
 const PLATFORMS = ['jd'] as const
 export const JD_METHOD = 'jingdong.pop.order.shipment'
@@ -60,12 +60,7 @@ export const jdAdapter: PlatformAdapter<'jd'> = {
       }),
     }
     params.sign = jdSign(params, appSecret)
-    return {
-      method: 'POST',
-      url: target.endpoint,
-      headers: { 'content-type': FORM_CONTENT_TYPE, 'user-agent': USER_AGENT },
-      body: formBody(params),
-    }
+    return formRequest(target.endpoint, params)
   },
 
   parseReply(reply, now) {

@@ -10,7 +10,7 @@ import type { PlatformAdapter, TraceEntry, TrackingNodeEvent } from '../types.js
 import { UnsupportedEventError } from '../types.js'
 import { httpOutcome, readBody } from './reply.js'
 import { carrierCode, ordersFor } from './select.js'
-import { FORM_CONTENT_TYPE, formBody, gmt8, USER_AGENT } from './wire.js'
+import { formRequest, gmt8 } from './wire.js'
 
 const flag = z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False'])])
 
@@ -73,18 +73,13 @@ export const kdniaoAdapter: PlatformAdapter<'kdniao'> = {
       Count: '1',
       Data: [data],
     })
-    return {
-      method: 'POST',
-      url: target.endpoint,
-      headers: { 'content-type': FORM_CONTENT_TYPE, 'user-agent': USER_AGENT },
-      body: formBody({
-        RequestData: requestData,
-        EBusinessID: eBusinessId,
-        RequestType: '101',
-        DataSign: kdniaoDataSign(requestData, appKey),
-        DataType: '2',
-      }),
-    }
+    return formRequest(target.endpoint, {
+      RequestData: requestData,
+      EBusinessID: eBusinessId,
+      RequestType: '101',
+      DataSign: kdniaoDataSign(requestData, appKey),
+      DataType: '2',
+    })
   },
 
   /** `Success: false` is a refusal of this push (bad sign, unknown shipper): permanent. */

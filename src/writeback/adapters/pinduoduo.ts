@@ -8,7 +8,7 @@ import { pddSign } from '../signing/pdd.js'
 import type { PlatformAdapter } from '../types.js'
 import { httpOutcome, platformRetry, readBody } from './reply.js'
 import { carrierCode, isShipmentOn, shipmentOn } from './select.js'
-import { FORM_CONTENT_TYPE, formBody, USER_AGENT, unixSeconds } from './wire.js'
+import { formRequest, unixSeconds } from './wire.js'
 
 const PLATFORMS = ['pinduoduo'] as const
 export const PDD_METHOD = 'pdd.logistics.online.send'
@@ -48,12 +48,7 @@ export const pinduoduoAdapter: PlatformAdapter<'pinduoduo'> = {
       tracking_number: shipment.waybill,
     }
     params.sign = pddSign(params, clientSecret)
-    return {
-      method: 'POST',
-      url: target.endpoint,
-      headers: { 'content-type': FORM_CONTENT_TYPE, 'user-agent': USER_AGENT },
-      body: formBody(params),
-    }
+    return formRequest(target.endpoint, params)
   },
 
   parseReply(reply, now) {

@@ -8,7 +8,7 @@ import { topSign } from '../signing/top.js'
 import type { PlatformAdapter } from '../types.js'
 import { httpOutcome, platformRetry, readBody } from './reply.js'
 import { carrierCode, isShipmentOn, shipmentOn } from './select.js'
-import { FORM_CONTENT_TYPE, formBody, gmt8, USER_AGENT } from './wire.js'
+import { formRequest, gmt8 } from './wire.js'
 
 const PLATFORMS = ['taobao', 'tmall'] as const
 export const TOP_METHOD = 'taobao.logistics.online.send'
@@ -57,12 +57,7 @@ export const taobaoAdapter: PlatformAdapter<'taobao'> = {
       params.sub_tid = subTids.join(',')
     }
     params.sign = topSign(params, appSecret, signMethod)
-    return {
-      method: 'POST',
-      url: target.endpoint,
-      headers: { 'content-type': FORM_CONTENT_TYPE, 'user-agent': USER_AGENT },
-      body: formBody(params),
-    }
+    return formRequest(target.endpoint, params)
   },
 
   /**

@@ -25,3 +25,13 @@ export function formBody(fields: Record<string, string>): string {
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded; charset=utf-8'
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 export const USER_AGENT = 'coldchain-gateway-writeback/1'
+
+/** A form-encoded POST to the target's endpoint: how Kdniao, Cainiao, TOP, PDD and JD all take requests. */
+export function formRequest(endpoint: string, fields: Record<string, string>) {
+  return {
+    method: 'POST' as const,
+    url: endpoint,
+    headers: { 'content-type': FORM_CONTENT_TYPE, 'user-agent': USER_AGENT },
+    body: formBody(fields),
+  }
+}
