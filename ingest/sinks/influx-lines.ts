@@ -9,6 +9,7 @@
  */
 import { escape as lp } from '@influxdata/influxdb-client'
 import type { Config } from '../../src/config.js'
+import type { ReadingRow as StoredReadingRow } from '../../src/store/readings.js'
 
 export type Precision = Config['influx']['precision']
 
@@ -37,21 +38,8 @@ function line(measurement: string, tags: string, fields: Array<string | null>, t
 /** Registered kind, or `unknown` for devices the registry does not know (open mode, bridged devices). */
 const kindTag = (kind: string | null): string => kind ?? 'unknown'
 
-export interface ReadingRow {
-  id: number
-  device_id: string
-  seq: number
-  ts: number
-  received_at: number
-  temp_c: number | null
-  rh: number | null
-  door_open: number | null
-  lat: number | null
-  lon: number | null
-  battery_pct: number | null
-  quality: string
-  kind: string | null
-}
+/** A reading as the sink selects it: the stored row (without the fault text) and the device's kind. */
+export type ReadingRow = Omit<StoredReadingRow, 'fault'> & { kind: string | null }
 
 export function readingLine(r: ReadingRow, precision: Precision): string {
   return line(

@@ -32,7 +32,8 @@ export interface ReadingPage {
   next: ReadingKey | null
 }
 
-interface ReadingRow {
+/** A row of the `readings` table as SQLite returns it. */
+export interface ReadingRow {
   id: number
   device_id: string
   seq: number

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { influxTime, readingLine, scanLine, statusLine } from '../../../../ingest/sinks/influx-lines.js'
+import {
+  influxTime,
+  type ReadingRow,
+  readingLine,
+  scanLine,
+  statusLine,
+} from '../../../../ingest/sinks/influx-lines.js'
 
-const reading = {
+const reading: ReadingRow = {
   id: 1,
   device_id: 'truck-1',
   seq: 42,
