@@ -12,7 +12,7 @@ import { cainiaoDataDigest } from '../signing/cainiao.js'
 import { cainiaoAction, describeScan } from '../status-map.js'
 import type { PlatformAdapter, SalesPlatform, TemperatureSnapshot, WritebackEvent } from '../types.js'
 import { UnsupportedEventError } from '../types.js'
-import { httpOutcome, platformRetry, readBody } from './reply.js'
+import { platformRetry, readReply } from './reply.js'
 import { carrierCode, ordersFor } from './select.js'
 import { formRequest, gmt8 } from './wire.js'
 
@@ -73,9 +73,7 @@ export const cainiaoAdapter: PlatformAdapter<'cainiao'> = {
   },
 
   parseReply(reply, now) {
-    const http = httpOutcome(reply, now)
-    if (http) return http
-    const read = readBody(reply, replySchema)
+    const read = readReply(reply, now, replySchema)
     if (!read.ok) return read.outcome
     const { success, errorCode, errorMsg } = read.value
     if (success === true || success === 'true') return { result: 'delivered' }

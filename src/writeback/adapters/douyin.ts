@@ -7,7 +7,7 @@
 import { z } from 'zod'
 import { canonicalJson, douyinSign } from '../signing/douyin.js'
 import type { PlatformAdapter } from '../types.js'
-import { httpOutcome, platformRetry, readBody } from './reply.js'
+import { platformRetry, readReply } from './reply.js'
 import { carrierCode, isShipmentOn, shipmentOn } from './select.js'
 import { gmt8, JSON_CONTENT_TYPE, USER_AGENT, unixSeconds } from './wire.js'
 
@@ -62,9 +62,7 @@ export const douyinAdapter: PlatformAdapter<'douyin'> = {
   },
 
   parseReply(reply, now) {
-    const http = httpOutcome(reply, now)
-    if (http) return http
-    const read = readBody(reply, replySchema)
+    const read = readReply(reply, now, replySchema)
     if (!read.ok) return read.outcome
     const r = read.value
     const legacyOk = r.err_no === undefined || r.err_no === 0

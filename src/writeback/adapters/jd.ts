@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { jdSign } from '../signing/jd.js'
 import type { PlatformAdapter } from '../types.js'
-import { httpOutcome, platformRetry, readBody } from './reply.js'
+import { platformRetry, readReply } from './reply.js'
 import { carrierCode, isShipmentOn, shipmentOn } from './select.js'
 import { formRequest, gmt8 } from './wire.js'
 
@@ -64,9 +64,7 @@ export const jdAdapter: PlatformAdapter<'jd'> = {
   },
 
   parseReply(reply, now) {
-    const http = httpOutcome(reply, now)
-    if (http) return http
-    const read = readBody(reply, replySchema)
+    const read = readReply(reply, now, replySchema)
     if (!read.ok) return read.outcome
     const value = read.value
     if ('jingdong_pop_order_shipment_responce' in value) {

@@ -8,7 +8,7 @@ import { kdniaoDataSign } from '../signing/kdniao.js'
 import { describeScan, kdniaoState } from '../status-map.js'
 import type { PlatformAdapter, TraceEntry, TrackingNodeEvent } from '../types.js'
 import { UnsupportedEventError } from '../types.js'
-import { httpOutcome, readBody } from './reply.js'
+import { readReply } from './reply.js'
 import { carrierCode, ordersFor } from './select.js'
 import { formRequest, gmt8 } from './wire.js'
 
@@ -84,9 +84,7 @@ export const kdniaoAdapter: PlatformAdapter<'kdniao'> = {
 
   /** `Success: false` is a refusal of this push (bad sign, unknown shipper): permanent. */
   parseReply(reply, now) {
-    const http = httpOutcome(reply, now)
-    if (http) return http
-    const read = readBody(reply, replySchema)
+    const read = readReply(reply, now, replySchema)
     if (!read.ok) return read.outcome
     const success = read.value.Success === true || String(read.value.Success).toLowerCase() === 'true'
     return success

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { pddSign } from '../signing/pdd.js'
 import type { PlatformAdapter } from '../types.js'
-import { httpOutcome, platformRetry, readBody } from './reply.js'
+import { platformRetry, readReply } from './reply.js'
 import { carrierCode, isShipmentOn, shipmentOn } from './select.js'
 import { formRequest, unixSeconds } from './wire.js'
 
@@ -52,9 +52,7 @@ export const pinduoduoAdapter: PlatformAdapter<'pinduoduo'> = {
   },
 
   parseReply(reply, now) {
-    const http = httpOutcome(reply, now)
-    if (http) return http
-    const read = readBody(reply, replySchema)
+    const read = readReply(reply, now, replySchema)
     if (!read.ok) return read.outcome
     const value = read.value
     if ('logistics_online_send_response' in value) {

@@ -66,3 +66,13 @@ export function readBody<T>(
 export function platformRetry(reply: PlatformReply, now: number, reason: string): DeliveryOutcome {
   return retry(reason, retryAfterMs(reply.headers['retry-after'], now))
 }
+
+/** The whole reading of a platform's reply: the status code first, then the 2xx body against its schema. */
+export function readReply<T>(
+  reply: PlatformReply,
+  now: number,
+  schema: z.ZodType<T>,
+): { ok: true; value: T } | { ok: false; outcome: DeliveryOutcome } {
+  const http = httpOutcome(reply, now)
+  return http ? { ok: false, outcome: http } : readBody(reply, schema)
+}

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { topSign } from '../signing/top.js'
 import type { PlatformAdapter } from '../types.js'
-import { httpOutcome, platformRetry, readBody } from './reply.js'
+import { platformRetry, readReply } from './reply.js'
 import { carrierCode, isShipmentOn, shipmentOn } from './select.js'
 import { formRequest, gmt8 } from './wire.js'
 
@@ -65,9 +65,7 @@ export const taobaoAdapter: PlatformAdapter<'taobao'> = {
    * platform's own failures); everything else (`isv.*`, 25 invalid signature, 27 invalid session…) is permanent.
    */
   parseReply(reply, now) {
-    const http = httpOutcome(reply, now)
-    if (http) return http
-    const read = readBody(reply, replySchema)
+    const read = readReply(reply, now, replySchema)
     if (!read.ok) return read.outcome
     const value = read.value
     if ('logistics_online_send_response' in value) {
