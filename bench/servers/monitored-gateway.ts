@@ -8,41 +8,24 @@
  * Reports over IPC: stored readings (for the sustained rate), and for each probe when the gateway received it
  * and when its alert reached the bus.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+
 import { Gateway } from '../../gateway/gateway.js'
 import { type InboundMessage, Ingest } from '../../ingest/ingest.js'
 import type { Alert } from '../../src/alerts/repository.js'
-import { hashSecret } from '../../src/auth/secrets.js'
-import { loadConfig } from '../../src/config.js'
 import { custodyOf } from '../../src/custody/service.js'
 import { createLogger } from '../../src/log.js'
 import { profilesOf } from '../../src/monitoring/profile-store.js'
 import { OrderService } from '../../src/orders/service.js'
 import { defaultProfiles } from '../../src/rules/index.js'
-import { openDatabase } from '../../src/store/database.js'
 import { DeviceRepository } from '../../src/store/devices.js'
+import { benchDevices, benchSetup } from './setup.js'
 
-const devices = Number(process.env.BENCH_DEVICES ?? 1000)
 const waybills = Number(process.env.BENCH_WAYBILLS ?? 10_000)
-const secret = process.env.BENCH_SECRET ?? 'bench-secret'
-const dataDir = mkdtempSync(join(tmpdir(), 'cc-alert-bench-'))
-const config = loadConfig(
-  {},
-  {
-    dataDir,
-    log: { level: 'warn' },
-    mqtt: { host: '127.0.0.1', port: 0, wsPort: 0 },
-    http: { host: '127.0.0.1', port: 0, adminToken: 'bench-admin-token-0000000000' },
-    auth: { scryptLog2N: 12 },
-  },
-)
+const { config, setup, secretHash } = await benchSetup('cc-alert-bench-')
+const devices = benchDevices
 const hr = () => performance.timeOrigin + performance.now()
 
 const setupStarted = hr()
-const setup = openDatabase(dataDir, config.store)
-const secretHash = await hashSecret(secret, config.auth.scryptLog2N)
 const repo = new DeviceRepository(setup)
 profilesOf(setup).put(
   'bench',
