@@ -10,11 +10,11 @@ import { startContainer } from './container.js'
 import {
   dockerAvailable,
   findBinary,
-  freePort,
   LOOPBACK,
   LocalProcess,
   removeDir,
   type ServiceHandle,
+  startOnFreePort,
   tcpOpen,
   tempDir,
   unavailable,
@@ -80,22 +80,7 @@ async function startLocalMosquitto(): Promise<MosquittoServer> {
     writeFileSync(file, configText(`listener ${port} ${LOOPBACK}`, dir, runAsRoot))
     return new LocalProcess('mosquitto', binary, ['-c', file], () => tcpOpen(LOOPBACK, port))
   }
-  let port = 0
-  let proc: LocalProcess | null = null
-  // The free port may be taken between the probe and the bind: try a few.
-  for (let attempt = 1; !proc; attempt++) {
-    port = await freePort()
-    const candidate = make(port)
-    try {
-      await candidate.start()
-      proc = candidate
-    } catch (err) {
-      if (attempt >= 3) {
-        removeDir(dir)
-        throw err
-      }
-    }
-  }
+  const { port, proc } = await startOnFreePort(make, dir)
   let current: LocalProcess = proc
   return {
     host: LOOPBACK,

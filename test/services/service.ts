@@ -194,3 +194,26 @@ export class LocalProcess {
     clearTimeout(timer)
   }
 }
+
+/**
+ * Starts a local server on a free loopback port. The port may be taken between the probe and the bind, so it
+ * tries three ports; after the last failure it removes the service's data directory and throws.
+ */
+export async function startOnFreePort(
+  make: (port: number) => LocalProcess,
+  dataDir: string,
+): Promise<{ port: number; proc: LocalProcess }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort()
+    const candidate = make(port)
+    try {
+      await candidate.start()
+      return { port, proc: candidate }
+    } catch (err) {
+      if (attempt >= 3) {
+        removeDir(dataDir)
+        throw err
+      }
+    }
+  }
+}

@@ -9,11 +9,11 @@
 import type { InfluxSample, InfluxServer } from './influx.js'
 import {
   findBinary,
-  freePort,
   httpOk,
   LOOPBACK,
   LocalProcess,
   removeDir,
+  startOnFreePort,
   tempDir,
   unavailable,
 } from './service.js'
@@ -37,22 +37,7 @@ export async function startVictoriaMetrics(): Promise<InfluxServer> {
       ],
       () => httpOk(`http://${LOOPBACK}:${port}/health`),
     )
-  let port = 0
-  let proc: LocalProcess | null = null
-  // The free port may be taken between the probe and the bind: try a few.
-  for (let attempt = 1; !proc; attempt++) {
-    port = await freePort()
-    const candidate = make(port)
-    try {
-      await candidate.start()
-      proc = candidate
-    } catch (err) {
-      if (attempt >= 3) {
-        removeDir(dataDir)
-        throw err
-      }
-    }
-  }
+  const { port, proc } = await startOnFreePort(make, dataDir)
   let current: LocalProcess = proc
   const base = `http://${LOOPBACK}:${port}`
   return {
