@@ -5,6 +5,7 @@
  * they would every 30 s / 60 s of wall time in production.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { targetFor } from '../../scripts/demo/platforms.js'
 import { GatewayApi } from '../../simulator/api-client.js'
 import { VirtualClock } from '../../simulator/fleet/clock.js'
 import { mqttLinks } from '../../simulator/fleet/mqtt-link.js'
@@ -16,6 +17,7 @@ import { formatReport } from '../../simulator/fleet/scoring/score-command.js'
 import { computeTruth } from '../../simulator/fleet/truth/build.js'
 import { runWorld } from '../../simulator/fleet/world.js'
 import type { GroundTruth } from '../../simulator/ground-truth.js'
+import { type Sandbox, platformNames, startSandbox } from '../../simulator/sandbox/index.js'
 import { planScenarios } from '../../simulator/scenarios/index.js'
 import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../support/gateway.js'
 
@@ -44,17 +46,40 @@ class SimulatedTime extends VirtualClock {
 }
 
 let gw: TestGateway | null = null
+let sandbox: Sandbox | null = null
 afterEach(async () => {
   await gw?.stop()
+  await sandbox?.stop()
   gw = null
+  sandbox = null
 })
 
-async function play(scenarios: string[], seed: number): Promise<{ truth: GroundTruth; report: ScoreReport }> {
+interface Played {
+  truth: GroundTruth
+  report: ScoreReport
+  gw: TestGateway
+  sandbox: Sandbox | null
+}
+
+/**
+ * Plays the scenarios at full speed against a fresh gateway and scores them. With `platforms`, a sandbox on the
+ * same simulated clock plays every platform, registered as the gateway's writeback targets, and the scenarios'
+ * platform faults are switched on and off in it.
+ */
+async function play(scenarios: string[], seed: number, opts: { platforms?: boolean } = {}): Promise<Played> {
   const time = new SimulatedTime(START, { speed: 'max' })
   gw = await startTestGateway({}, { clock: () => time.now })
   time.gateway = gw
   const base = `http://127.0.0.1:${gw.ports.http}`
   const api = new GatewayApi(base, ADMIN_TOKEN)
+  const platforms = opts.platforms ? await startSandbox({ port: 0, clock: () => time.now }) : null
+  sandbox = platforms
+  if (platforms) {
+    for (const name of platformNames) {
+      const res = await gw.api('POST', '/api/v1/platforms', targetFor(name, platforms))
+      expect(res.status, JSON.stringify(res.body)).toBe(201)
+    }
+  }
   const plan = planScenarios(scenarios, { seed, runId: `t${seed}`, start: START })
   const secrets = await registerAll(
     api,
@@ -71,13 +96,18 @@ async function play(scenarios: string[], seed: number): Promise<{ truth: GroundT
     clock: time,
     createOrder: (o: OrderSpec) => api.createOrder(o),
     wallNow: () => time.now,
+    platformFault: async (fault) => {
+      if (!platforms) return
+      if (fault === null) platforms.clearFaults()
+      else for (const name of platformNames) platforms.setFault(name, { outage: {} })
+    },
   })
   const truth = computeTruth(plan, run)
   const { findings, unreadable } = await readFindings(api)
   expect(unreadable).toBe(0)
   const report = score(truth, findings)
   if (process.env.SCENARIO_REPORT) console.log(`${scenarios.join(', ')}\n${formatReport(report)}`)
-  return { truth, report }
+  return { truth, report, gw, sandbox: platforms }
 }
 
 function expectClean(report: ScoreReport): void {
@@ -86,6 +116,47 @@ function expectClean(report: ScoreReport): void {
 }
 
 describe('the simulator scenarios against the gateway, scored against their ground truth', () => {
+  it('normal day: no excursion, gap or stall, and nothing raised', { timeout: 240_000 }, async () => {
+    const { truth, report } = await play(['normal-day'], 1)
+    expect(truth.waybills.length).toBeGreaterThan(10)
+    expectClean(report)
+  })
+
+  it('platform outage: nothing raised for the parcels, and every node delivered once the platforms are back', {
+    timeout: 240_000,
+  }, async () => {
+    const played = await play(['platform-outage'], 17, { platforms: true })
+    expect(played.truth.platformOutages).toHaveLength(1)
+    expectClean(played.report)
+    const platforms = played.sandbox as Sandbox
+    // The outage was seen: requests were answered by the fault, none was refused for its signature.
+    expect(platforms.requests().filter((r) => r.fault === 'outage').length).toBeGreaterThan(0)
+    expect(platforms.requests({ outcome: 'rejected' })).toEqual([])
+    // The relay catches up by itself: every outbox row ends delivered, none dead.
+    const states = async () => {
+      const rows = await played.gw.api<{ items: { state: string; target: string; waybill: string }[] }>(
+        'GET',
+        '/api/v1/outbox?limit=1000',
+      )
+      return rows.body.items
+    }
+    const deadline = Date.now() + 60_000
+    let rows = await states()
+    while (rows.some((r) => r.state !== 'delivered') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      rows = await states()
+    }
+    expect(rows.filter((r) => r.state !== 'delivered')).toEqual([])
+    // Every waybill's nodes reached Kdniao, the last push carrying the whole history up to delivery.
+    const waybills = played.truth.waybills.map((w) => w.waybill)
+    expect(waybills.length).toBeGreaterThanOrEqual(3)
+    for (const waybill of waybills) {
+      const pushes = platforms.requests({ platform: 'kdniao', waybill, outcome: 'accepted' })
+      const last = pushes.at(-1)?.content as { Data: { State: string }[] } | undefined
+      expect(last?.Data[0]?.State, waybill).toBe('3')
+    }
+  })
+
   it('reefer failure: every excursion, the budget, nothing else', { timeout: 180_000 }, async () => {
     const { report } = await play(['reefer-failure'], 7)
     expect(report.byKind['temperature']?.expected).toBeGreaterThanOrEqual(2)
