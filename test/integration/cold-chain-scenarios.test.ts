@@ -148,7 +148,7 @@ describe('the simulator scenarios against the gateway, scored against their grou
     }
     expect(rows.filter((r) => r.state !== 'delivered')).toEqual([])
     // Every waybill's nodes reached Kdniao, the last push carrying the whole history up to delivery.
-    const waybills = played.truth.waybills.map((w) => w.waybill)
+    const waybills = played.truth.waybills.map((w) => w.no)
     expect(waybills.length).toBeGreaterThanOrEqual(3)
     for (const waybill of waybills) {
       const pushes = platforms.requests({ platform: 'kdniao', waybill, outcome: 'accepted' })
