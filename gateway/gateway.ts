@@ -18,6 +18,7 @@ import { Metrics } from '../src/metrics.js'
 import { configureMonitoring } from '../src/monitoring/runtime.js'
 import { MonitoringTimers } from '../src/monitoring/timers.js'
 import { OrderService } from '../src/orders/service.js'
+import { Checkpointer } from '../src/store/checkpointer.js'
 import { type Database, openDatabase } from '../src/store/database.js'
 import { DeviceRepository } from '../src/store/devices.js'
 import { Retention } from '../src/store/retention.js'
@@ -49,6 +50,7 @@ export class Gateway {
   private broker: Broker | null = null
   private http: FastifyInstance | null = null
   private retention: Retention | null = null
+  private checkpointer: Checkpointer | null = null
   private escalation: EscalationSweeper | null = null
   /** The gap tick and stall sweep (tests driving simulated time call them directly). */
   monitoring: MonitoringTimers | null = null
@@ -78,6 +80,8 @@ export class Gateway {
     if (this.started) throw new Error('gateway already started')
     const { config, log, metrics, clock } = this
     this.db = openDatabase(config.dataDir, config.store)
+    this.checkpointer = new Checkpointer(this.db, config.store, metrics, log.child({ component: 'store' }))
+    this.checkpointer.start()
     const devices = new DeviceRepository(this.db, clock)
     const tokens = new TokenRepository(this.db, clock)
     this.generatedAdminToken = tokens.ensureAdmin(config.http.adminToken)
@@ -215,6 +219,8 @@ export class Gateway {
     this.broker = null
     this.commit?.stop()
     this.commit = null
+    await this.checkpointer?.stop()
+    this.checkpointer = null
     this.db?.close()
     this.db = null
     if (this.started) this.log.info('gateway stopped')

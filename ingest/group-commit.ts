@@ -1,7 +1,10 @@
 /**
- * Group commit: messages submitted within `groupCommitMs` (or until `groupCommitMaxMessages`) are written in one
- * SQLite transaction, so one fsync covers many messages. A submission's promise settles only after its
- * transaction has committed — the broker holds the QoS 1 PUBACK on it, so a PUBACK means "durably stored".
+ * Group commit: messages are written many to one SQLite transaction, so one fsync covers them all. Commits are
+ * paced, at most one per `groupCommitMs`: a message arriving when the last commit is older than that is committed
+ * as soon as the messages read with it from the sockets are in (`setImmediate`), without waiting; under load the
+ * messages of a window share the next commit (or `groupCommitMaxMessages` commits at once). A submission's promise
+ * settles only after its transaction has committed — the broker holds the QoS 1 PUBACK on it, so a PUBACK means
+ * "durably stored".
  */
 import { performance } from 'node:perf_hooks'
 import type { Config } from '../src/config.js'
@@ -24,6 +27,9 @@ export class GroupCommit {
   private readonly steps: Step[]
   private queue: Pending[] = []
   private timer: NodeJS.Timeout | null = null
+  private immediate: NodeJS.Immediate | null = null
+  /** performance.now() when the last commit ended. */
+  private lastCommit = Number.NEGATIVE_INFINITY
   private accepting = false
   private readonly listeners: CommitListener[] = []
 
@@ -62,16 +68,22 @@ export class GroupCommit {
     return new Promise((resolve, reject) => {
       this.queue.push({ decoded, resolve, reject })
       if (this.queue.length >= this.options.groupCommitMaxMessages) this.flush()
-      else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.options.groupCommitMs)
+      else if (!this.timer && !this.immediate) this.schedule()
     })
+  }
+
+  private schedule(): void {
+    const wait = this.lastCommit + this.options.groupCommitMs - performance.now()
+    if (wait > 0) this.timer = setTimeout(() => this.flush(), wait)
+    else this.immediate = setImmediate(() => this.flush())
   }
 
   /** Commits everything queued now. Synchronous: better-sqlite3 runs the transaction on this thread. */
   flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer)
-      this.timer = null
-    }
+    if (this.timer) clearTimeout(this.timer)
+    if (this.immediate) clearImmediate(this.immediate)
+    this.timer = null
+    this.immediate = null
     const batch = this.queue
     if (batch.length === 0) return
     this.queue = []
@@ -87,13 +99,15 @@ export class GroupCommit {
         for (const step of this.steps) this.runStep(step, ctx)
       })()
     } catch (err) {
+      this.lastCommit = performance.now()
       this.metrics.commitFailures.inc()
       this.log.error({ err, messages: batch.length }, 'group commit failed; messages not acknowledged')
       const failure = new AppError('STORE_UNAVAILABLE', `commit failed: ${(err as Error).message}`)
       for (const p of batch) p.reject(failure)
       return
     }
-    this.metrics.commitSeconds.observe((performance.now() - started) / 1000)
+    this.lastCommit = performance.now()
+    this.metrics.commitSeconds.observe((this.lastCommit - started) / 1000)
     this.metrics.commitSize.observe(batch.length)
     for (const p of batch) p.resolve()
     for (const listener of this.listeners) {

@@ -66,6 +66,8 @@ export const configSchema = z.object({
       synchronous: z.enum(['full', 'normal']).default('full'),
       groupCommitMs: z.coerce.number().min(0).max(100).default(2),
       groupCommitMaxMessages: z.coerce.number().int().min(1).default(2000),
+      /** WAL checkpoints in a worker thread every so often; 0: SQLite's automatic ones, inside commits. */
+      checkpointMs: ms.default(1000),
       /** Raw readings older than this (device time) are deleted; 0 keeps them forever. */
       retentionDays: z.coerce.number().min(0).default(400),
       retentionSweepMs: ms.default(3_600_000),

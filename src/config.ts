@@ -57,7 +57,14 @@ export const envMap: Record<string, { path: string[]; doc: string }> = {
     path: ['store', 'synchronous'],
     doc: '`full` (survives power loss) or `normal` (process crash only)',
   },
-  CC_STORE_GROUP_COMMIT_MS: { path: ['store', 'groupCommitMs'], doc: 'Longest wait before a group commit' },
+  CC_STORE_GROUP_COMMIT_MS: {
+    path: ['store', 'groupCommitMs'],
+    doc: 'Least time between two group commits; a message after a quiet spell commits at once',
+  },
+  CC_STORE_CHECKPOINT_MS: {
+    path: ['store', 'checkpointMs'],
+    doc: 'WAL checkpoint period, in a worker thread off the ingest path; 0: SQLite checkpoints inside commits',
+  },
   CC_STORE_GROUP_COMMIT_MAX: {
     path: ['store', 'groupCommitMaxMessages'],
     doc: 'Most messages in one transaction',

@@ -48,6 +48,17 @@ export class Metrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   })
+  readonly checkpointSeconds = new Histogram({
+    name: 'cc_store_checkpoint_seconds',
+    help: 'Time of one WAL checkpoint in the checkpoint worker',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [this.registry],
+  })
+  readonly walFrames = new Gauge({
+    name: 'cc_store_wal_frames',
+    help: 'Frames in the SQLite write-ahead log at the last checkpoint',
+    registers: [this.registry],
+  })
   readonly commitSize = new Histogram({
     name: 'cc_store_commit_messages',
     help: 'Messages per group commit',

@@ -117,10 +117,28 @@ describe('group commit', () => {
   it('commits what is queued when stopped and refuses new work after', async () => {
     const commit = new GroupCommit(db, pipeline, { ...config.store, groupCommitMs: 60_000 }, metrics, log)
     commit.start()
+    await commit.submit(message(reading(0)))
+    // The window after that commit holds the next message for a minute, unless the gateway stops.
     const queued = commit.submit(message(reading(1)))
     commit.stop()
     await queued
-    expect(count('readings')).toBe(1)
+    expect(count('readings')).toBe(2)
     await expect(commit.submit(message(reading(2)))).rejects.toMatchObject({ code: 'SHUTTING_DOWN' })
+  })
+
+  it('commits a message after a quiet spell at once, and holds the next ones for the rest of the window', async () => {
+    const commit = new GroupCommit(db, pipeline, { ...config.store, groupCommitMs: 60_000 }, metrics, log)
+    commit.start()
+    const first = commit.submit(message(reading(1)))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(count('readings')).toBe(1)
+    await first
+    const second = commit.submit(message(reading(2)))
+    const third = commit.submit(message(reading(3)))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(count('readings')).toBe(1)
+    commit.stop()
+    await Promise.all([second, third])
+    expect(count('readings')).toBe(3)
   })
 })

@@ -1,0 +1,100 @@
+/**
+ * WAL checkpoints off the ingest thread. SQLite's automatic checkpoint runs inside the commit that crosses
+ * `wal_autocheckpoint` (1,000 pages): that commit, and every PUBACK waiting on it, pays for copying the log into
+ * the database file and its fsync. Instead, the main connection turns automatic checkpoints off and a worker
+ * thread with its own connection runs `PRAGMA wal_checkpoint(PASSIVE)` every `checkpointMs`: a passive
+ * checkpoint never blocks the writer, and the log is reused from its start once everything in it is copied.
+ * `checkpointMs: 0` keeps SQLite's automatic checkpoints. Should the worker fail, automatic checkpoints are
+ * switched back on, so the log never grows without bound.
+ *
+ * The worker is a few lines of plain JavaScript (evaluated, not a module file), so it runs the same under the
+ * TypeScript loader, a build and the test runner.
+ */
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+import type { Config } from '../config.js'
+import type { Logger } from '../log.js'
+import type { Metrics } from '../metrics.js'
+import type { Database } from './database.js'
+
+const workerSource = `
+const { parentPort, workerData } = require('node:worker_threads')
+const Database = require(workerData.driver)
+const db = new Database(workerData.path)
+db.pragma('busy_timeout = 5000')
+db.pragma('synchronous = ' + workerData.synchronous)
+const run = () => {
+  const started = performance.now()
+  const [row] = db.pragma('wal_checkpoint(PASSIVE)')
+  parentPort.postMessage({ ...row, seconds: (performance.now() - started) / 1000 })
+}
+const timer = setInterval(run, workerData.everyMs)
+parentPort.on('message', (msg) => {
+  if (msg !== 'stop') return
+  clearInterval(timer)
+  db.close()
+  parentPort.close()
+})
+`
+
+/** One checkpoint's outcome, as `PRAGMA wal_checkpoint` reports it. */
+interface CheckpointReport {
+  busy: number
+  log: number
+  checkpointed: number
+  seconds: number
+}
+
+export class Checkpointer {
+  private worker: Worker | null = null
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: Config['store'],
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    if (this.options.checkpointMs <= 0 || this.db.memory) return
+    this.db.pragma('wal_autocheckpoint = 0')
+    const worker = new Worker(workerSource, {
+      eval: true,
+      workerData: {
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        path: this.db.name,
+        synchronous: this.options.synchronous === 'full' ? 'FULL' : 'NORMAL',
+        everyMs: this.options.checkpointMs,
+      },
+    })
+    worker.unref()
+    worker.on('message', (report: CheckpointReport) => {
+      this.metrics.walFrames.set(report.log)
+      this.metrics.checkpointSeconds.observe(report.seconds)
+    })
+    worker.on('error', (err) => this.fallBack(worker, err))
+    worker.on('exit', (code) =>
+      this.fallBack(worker, new Error(`checkpoint worker exited with code ${code}`)),
+    )
+    this.worker = worker
+  }
+
+  /** Stops the worker; the store's close then checkpoints what is left. */
+  async stop(): Promise<void> {
+    const worker = this.worker
+    if (!worker) return
+    this.worker = null
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+    worker.postMessage('stop')
+    const timer = setTimeout(() => void worker.terminate(), 5000)
+    await exited
+    clearTimeout(timer)
+  }
+
+  private fallBack(worker: Worker, err: Error): void {
+    if (this.worker !== worker) return
+    this.worker = null
+    this.log.error({ err }, 'WAL checkpoint worker failed; SQLite checkpoints automatically again')
+    if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000')
+  }
+}
