@@ -58,18 +58,6 @@ export class GatewayStartError extends Error {
   }
 }
 
-/**
- * The monitors that compare device time with the wall clock (the gap tick: a sensor silent for too long; the
- * stall sweep: a waybill without a node for too long) are slowed to once a day. The fleet replays a past day at
- * many times real speed, so its device time lags the wall clock by hours: every sensor and waybill would look
- * silent or stalled on every tick. Detection from the data itself (excursions, gaps found when readings arrive,
- * sensor faults) runs as usual.
- */
-const wallClockMonitorsOff = {
-  CC_MONITORING_GAP_TICK_MS: '86400000',
-  CC_MONITORING_STALL_SWEEP_MS: '86400000',
-}
-
 /** Only the demo's own settings: any CC_* of the caller's shell is left out, so the defaults are the defaults. */
 function childEnv(o: GatewayChildOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
@@ -83,7 +71,6 @@ function childEnv(o: GatewayChildOptions): NodeJS.ProcessEnv {
     CC_MQTT_PORT: String(o.ports.mqtt),
     CC_HTTP_PORT: String(o.ports.http),
     CC_MQTT_WS_PORT: String(o.ports.ws),
-    ...wallClockMonitorsOff,
   }
 }
 

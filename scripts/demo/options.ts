@@ -44,8 +44,9 @@ Usage: npm run demo -- [options]
   --json                 also print the final summary as one JSON line
   -h, --help             this text
 
-The fleet replays a past day at --speed, so device time lags the wall clock by hours: the gateway's wall-clock
-gap tick and stall sweep run once a day in the demo (scripts/demo/gateway-child.ts says why).
+The fleet replays a past day at --speed, its clocks hours behind the gateway's. The gateway's gap tick and
+stall sweep measure silence in real time since it last heard from a sensor or about a parcel, so at --speed a
+silence is too short to be raised live (a data gap still shows once the readings after it arrive).
 Everything listens on 127.0.0.1 only. Ctrl-C (or SIGTERM) stops the fleet, the gateway and the sandbox, prints a
 summary and exits 0. Exit codes: 0 ok, 1 a part failed, 2 usage.`
 

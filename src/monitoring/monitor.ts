@@ -2,7 +2,8 @@
  * The excursion engine at run time (issue 3): each commit's new readings go to the waybills they apply to
  * (custody/exposure.ts: the innermost sensored container at the reading's device time), custody changes
  * re-evaluate the waybills they touch, new tracking nodes get their temperature snapshot and end stalls; the
- * timers tell the engine the wall time (silent sensors) and look for stalled transits.
+ * timers tell the engine the wall time, in each series' device time (silent sensors: device-clock.ts), and look
+ * for stalled transits.
  *
  * State persistence: engine states live in memory only (state-cache.ts) and are rebuilt from the stored
  * readings and custody when missing; what was reported is stored (findings.ts) and is the baseline of every

@@ -1,11 +1,14 @@
 /**
  * Transit stalled (issue 3; platforms call it a stalled transfer): a waybill on the move whose newest tracking
- * node is older than its SLA tier allows (src/rules/stall.ts, against the injected wall clock). Each stall is
- * a finding `{waybill}:stall:{last node time}`, reported once, and ended by the next node.
+ * node is older than its SLA tier allows (src/rules/stall.ts). The time without a node is measured from when the
+ * newest node was RECEIVED, the wall clock told in its scanner's time (device-clock.ts): a scanner whose clock
+ * runs behind is not stalled for that. Each stall is a finding `{waybill}:stall:{last node time}`, reported
+ * once, and ended by the next node.
  */
 import type { TrackingNode } from '../custody/nodes.js'
 import { checkStall, type SlaTier, type StallParams } from '../rules/index.js'
 import type { Database } from '../store/database.js'
+import { deviceNow } from './device-clock.js'
 import type { TransitResumedEvent, TransitStalledEvent } from './events.js'
 import type { FindingStore } from './findings.js'
 
@@ -14,6 +17,7 @@ interface Candidate {
   sla_tier: SlaTier
   profile: string
   ts: number
+  received_at: number
   event: string
 }
 
@@ -28,21 +32,22 @@ export class StallWatch {
     private readonly findings: FindingStore,
     private readonly limits: StallParams,
   ) {
-    // Only waybills whose newest node is older than the shortest limit can be stalled: the rest are skipped
-    // in SQL (waybills_moving and tracking_nodes_waybill_ts make this one range read per moving waybill).
+    // Only waybills whose newest node was received longer ago than the shortest limit can be stalled: the
+    // rest are skipped in SQL (waybills_moving and tracking_nodes_waybill_ts make this one range read per
+    // moving waybill).
     this.candidates = db.prepare<[number], Candidate>(
-      `SELECT w.no, w.sla_tier, w.profile, n.ts, n.event FROM waybills w
+      `SELECT w.no, w.sla_tier, w.profile, n.ts, n.received_at, n.event FROM waybills w
          JOIN tracking_nodes n ON n.id = (SELECT id FROM tracking_nodes WHERE waybill = w.no ORDER BY ts DESC, id DESC LIMIT 1)
-        WHERE w.status IN ('picked_up', 'in_transit', 'out_for_delivery', 'exception') AND n.ts < ?`,
+        WHERE w.status IN ('picked_up', 'in_transit', 'out_for_delivery', 'exception') AND n.received_at < ?`,
     )
   }
 
-  /** Stalls that became due by `now` and were not reported yet. Runs inside the caller's transaction. */
+  /** Stalls that became due by `now` (wall time) and were not reported yet. Runs in the caller's transaction. */
   sweep(now: number): TransitStalledEvent[] {
     const shortest = Math.min(...Object.values(this.limits))
     const events: TransitStalledEvent[] = []
     for (const c of this.candidates.all(now - shortest)) {
-      const stall = checkStall(c.ts, c.sla_tier, now, this.limits)
+      const stall = checkStall(c.ts, c.sla_tier, deviceNow({ ts: c.ts, at: c.received_at }, now), this.limits)
       if (!stall.stalled) continue
       const id = stallId(c.no, c.ts)
       if (this.findings.get(id)) continue

@@ -22,6 +22,11 @@ export interface CacheEntry {
   faulty: Faulty
   /** The custody window at the last re-evaluation (every custody change re-evaluates: monitor.ts). */
   custody: CustodyWindow
+  /**
+   * Wall time the newest temperature of the state (`scan.temp.prevTs`) was received: the gap tick measures
+   * silence from it (device-clock.ts). Null while there is none.
+   */
+  heardAt: number | null
   generation: number
 }
 

@@ -2,8 +2,10 @@
  * The monitoring timers (issue 3): the gap tick tells every waybill in custody the wall time, so a sensor that
  * went silent raises a data-gap alert before its data returns (withdrawn if a back-filled batch fills the
  * gap); the stall sweep looks for waybills without a new node for longer than their SLA tier allows. Both read
- * the injected clock (the simulator runs accelerated time in the past), run in one transaction with their
- * alerts and writeback rows, and publish what they found once committed. `start()`/`stop()` mirror each other.
+ * the injected clock and measure silence from when the gateway last heard the device (device-clock.ts), so a
+ * device clock running behind (no NTP, the demo's fleet replaying a past day) is not silence. They run in one
+ * transaction with their alerts and writeback rows, and publish what they found once committed.
+ * `start()`/`stop()` mirror each other.
  */
 import type { GatewayEvent } from '../events.js'
 import type { Logger } from '../log.js'

@@ -11,6 +11,7 @@ describe('the state cache', () => {
     params: chilled,
     faulty: {},
     custody: { pickedUpAt: null, deliveredAt: null },
+    heardAt: null,
     generation,
   })
 
