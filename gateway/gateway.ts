@@ -217,7 +217,7 @@ export class Gateway {
     this.bridge = null
     if (this.broker) await this.broker.stop()
     this.broker = null
-    this.commit?.stop()
+    await this.commit?.stop()
     this.commit = null
     await this.checkpointer?.stop()
     this.checkpointer = null

@@ -3,8 +3,9 @@
  * paced, at most one per `groupCommitMs`: a message arriving when the last commit is older than that is committed
  * as soon as the messages read with it from the sockets are in (`setImmediate`), without waiting; under load the
  * messages of a window share the next commit (or `groupCommitMaxMessages` commits at once). A submission's promise
- * settles only after its transaction has committed — the broker holds the QoS 1 PUBACK on it, so a PUBACK means
- * "durably stored".
+ * settles only after its transaction has committed and, with `synchronous: full`, its log is on disk (WalSync:
+ * the fsync runs off the event loop, so the next messages are read and committed meanwhile) — the broker holds
+ * the QoS 1 PUBACK on it, so a PUBACK means "durably stored".
  */
 import { performance } from 'node:perf_hooks'
 import type { Config } from '../src/config.js'
@@ -13,6 +14,7 @@ import type { Logger } from '../src/log.js'
 import type { Metrics } from '../src/metrics.js'
 import type { Decoded } from '../src/model.js'
 import type { Database } from '../src/store/database.js'
+import { WalSync } from '../src/store/wal-sync.js'
 import type { CommitContext, Step, StepFactory } from './steps/step.js'
 
 interface Pending {
@@ -32,6 +34,9 @@ export class GroupCommit {
   private lastCommit = Number.NEGATIVE_INFINITY
   private accepting = false
   private readonly listeners: CommitListener[] = []
+  /** Makes commits durable off the event loop; null when `synchronous: normal` or in memory. */
+  private readonly durable: WalSync | null
+  private readonly syncing = new Set<Promise<void>>()
 
   constructor(
     private readonly db: Database,
@@ -42,16 +47,19 @@ export class GroupCommit {
     private readonly clock: () => number = Date.now,
   ) {
     this.steps = factories.map((make) => make({ db, metrics }))
+    this.durable = options.synchronous === 'full' && !db.memory ? new WalSync(`${db.name}-wal`) : null
   }
 
   start(): void {
     this.accepting = true
   }
 
-  /** Stops accepting, commits what is queued, and settles every promise. */
-  stop(): void {
+  /** Stops accepting, commits what is queued, and settles every promise (once its commit is durable). */
+  async stop(): Promise<void> {
     this.accepting = false
     this.flush()
+    await Promise.allSettled([...this.syncing])
+    await this.durable?.close()
   }
 
   /** Called after each successful commit with what it stored (metrics, dashboards, relay wake-ups). */
@@ -78,7 +86,11 @@ export class GroupCommit {
     else this.immediate = setImmediate(() => this.flush())
   }
 
-  /** Commits everything queued now. Synchronous: better-sqlite3 runs the transaction on this thread. */
+  /**
+   * Commits everything queued now. The transaction is synchronous (better-sqlite3 runs it on this thread); with
+   * `synchronous: full` the WAL is then made durable off the thread (WalSync) before the messages are settled
+   * and the listeners told, while the next messages are read and committed.
+   */
   flush(): void {
     if (this.timer) clearTimeout(this.timer)
     if (this.immediate) clearImmediate(this.immediate)
@@ -94,21 +106,41 @@ export class GroupCommit {
       events: [],
     }
     const started = performance.now()
+    const durable = this.durable
+    let failed: unknown = null
+    if (durable) this.db.pragma('synchronous = NORMAL')
     try {
       this.db.transaction(() => {
         for (const step of this.steps) this.runStep(step, ctx)
       })()
     } catch (err) {
-      this.lastCommit = performance.now()
-      this.metrics.commitFailures.inc()
-      this.log.error({ err, messages: batch.length }, 'group commit failed; messages not acknowledged')
-      const failure = new AppError('STORE_UNAVAILABLE', `commit failed: ${(err as Error).message}`)
-      for (const p of batch) p.reject(failure)
-      return
+      failed = err
+    } finally {
+      if (durable) this.db.pragma('synchronous = FULL')
     }
     this.lastCommit = performance.now()
+    if (failed) {
+      this.fail(batch, 'commit failed', failed)
+      return
+    }
     this.metrics.commitSeconds.observe((this.lastCommit - started) / 1000)
     this.metrics.commitSize.observe(batch.length)
+    if (!durable) {
+      this.settle(batch, ctx)
+      return
+    }
+    const syncing = durable.sync().then(
+      () => {
+        this.metrics.syncSeconds.observe((performance.now() - this.lastCommit) / 1000)
+        this.settle(batch, ctx)
+      },
+      (err: unknown) => this.fail(batch, 'WAL sync failed', err),
+    )
+    this.syncing.add(syncing)
+    void syncing.finally(() => this.syncing.delete(syncing))
+  }
+
+  private settle(batch: Pending[], ctx: CommitContext): void {
     for (const p of batch) p.resolve()
     for (const listener of this.listeners) {
       try {
@@ -117,6 +149,13 @@ export class GroupCommit {
         this.log.error({ err }, 'commit listener failed')
       }
     }
+  }
+
+  private fail(batch: Pending[], what: string, err: unknown): void {
+    this.metrics.commitFailures.inc()
+    this.log.error({ err, messages: batch.length }, `group ${what}; messages not acknowledged`)
+    const failure = new AppError('STORE_UNAVAILABLE', `${what}: ${(err as Error).message}`)
+    for (const p of batch) p.reject(failure)
   }
 
   /**

@@ -48,6 +48,12 @@ export class Metrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   })
+  readonly syncSeconds = new Histogram({
+    name: 'cc_store_sync_seconds',
+    help: 'Time from a group commit to its WAL being on disk (fdatasync off the event loop)',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  })
   readonly checkpointSeconds = new Histogram({
     name: 'cc_store_checkpoint_seconds',
     help: 'Time of one WAL checkpoint in the checkpoint worker',

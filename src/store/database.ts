@@ -20,8 +20,9 @@ export function openDatabase(dataDir: string, options: Config['store']): Databas
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const db = new BetterSqlite3(path)
   db.pragma('journal_mode = WAL')
-  // In WAL mode FULL syncs the log at every commit, so an acknowledged message survives power loss too;
-  // group commit amortises the fsync over many messages.
+  // In WAL mode FULL syncs the log at every commit, so what the API acknowledges survives power loss too. The
+  // group commit commits at NORMAL and syncs the log itself, off the event loop, before it acknowledges
+  // (wal-sync.ts); one fsync covers many messages.
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { GroupCommit } from '../../../ingest/group-commit.js'
 import { pipeline } from '../../../ingest/pipeline.js'
@@ -140,5 +143,31 @@ describe('group commit', () => {
     commit.stop()
     await Promise.all([second, third])
     expect(count('readings')).toBe(3)
+  })
+
+  it('on a file with synchronous full, settles messages once the log is synced off the event loop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-gc-'))
+    const options = {
+      ...config.store,
+      file: 'gateway.db',
+      synchronous: 'full' as const,
+      groupCommitMaxMessages: 100,
+    }
+    const fileDb = openDatabase(dir, options)
+    try {
+      const commit = new GroupCommit(fileDb, pipeline, options, metrics, log)
+      const told: number[] = []
+      commit.onCommit((ctx) => told.push(ctx.stored.readings.length))
+      commit.start()
+      await Promise.all([commit.submit(message(reading(1))), commit.submit(message(reading(2)))])
+      expect(told).toEqual([2])
+      const syncs = await metrics.syncSeconds.get()
+      expect(syncs.values.find((v) => v.metricName === 'cc_store_sync_seconds_count')?.value).toBe(1)
+      // The connection is back at FULL for every other writer.
+      expect(fileDb.pragma('synchronous', { simple: true })).toBe(2)
+      await commit.stop()
+    } finally {
+      fileDb.close()
+    }
   })
 })
