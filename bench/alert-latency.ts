@@ -14,14 +14,12 @@
  *    the machine's epoch clock: MQTT transit, the group-commit wait, the fsync and the pipeline included.
  * Options (env): BENCH_DEVICES (1000), BENCH_WAYBILLS (10000), BENCH_MESSAGES (40), BENCH_WINDOW (10),
  * BENCH_SECONDS (30), BENCH_STEP_SECONDS (8), BENCH_PROBE_EVERY (200), BENCH_RATE (measure latency at this rate
- * and skip the search), BENCH_SERVER_FLAGS (Node flags of the gateway process), BENCH_OUT (write the results
+ * and skip the search), BENCH_SERVER_FLAGS (Node flags of the gateway process), BENCH_CONFIG (config sections as JSON), BENCH_OUT (write the results
  * as JSON).
  */
-import { type ChildProcess, fork } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-
-type Message = { type: string; [key: string]: unknown }
+import { ask, next, start as startProcess } from './harness.js'
 
 const devices = Number(process.env.BENCH_DEVICES ?? 1000)
 const waybills = Number(process.env.BENCH_WAYBILLS ?? 10_000)
@@ -30,36 +28,11 @@ const window = Number(process.env.BENCH_WINDOW ?? 10)
 const seconds = Number(process.env.BENCH_SECONDS ?? 30)
 const probeEvery = Number(process.env.BENCH_PROBE_EVERY ?? 200)
 const stepSeconds = Number(process.env.BENCH_STEP_SECONDS ?? 8)
-const here = import.meta.dirname
-const serverFlags = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean)
+/** How long to wait for a process's next message: a paced run, or the setup of the waybills, takes a while. */
+const patience = 600_000
 
-function start(file: string, env: Record<string, string>): ChildProcess {
-  return fork(join(here, file), [], {
-    // BENCH_SERVER_FLAGS: V8/Node flags for the gateway process only (e.g. --max-semi-space-size=4).
-    execArgv: ['--import', 'tsx', ...(file.startsWith('servers/') ? serverFlags : [])],
-    env: { ...process.env, BENCH_DEVICES: String(devices), ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-}
-
-function next(child: ChildProcess, type: string, timeoutMs = 600_000): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} in ${timeoutMs} ms`)), timeoutMs)
-    const onMessage = (msg: Message) => {
-      if (msg.type !== type) return
-      clearTimeout(timer)
-      child.off('message', onMessage)
-      resolve(msg)
-    }
-    child.on('message', onMessage)
-  })
-}
-
-async function ask(server: ChildProcess, type: string): Promise<Message> {
-  const reply = next(server, type, 30_000)
-  server.send({ type })
-  return reply
-}
+const start = (file: string, env: Record<string, string>): ChildProcess =>
+  startProcess(file, { BENCH_DEVICES: String(devices), ...env })
 
 /** Runs bench/load.ts once; returns readings stored per second by the server's clock. */
 async function burst(server: ChildProcess, port: number, messages: number, seqBase: number): Promise<number> {
@@ -71,11 +44,15 @@ async function burst(server: ChildProcess, port: number, messages: number, seqBa
     BENCH_QOS: '1',
     BENCH_SEQ_BASE: String(seqBase),
   })
-  await next(load, 'connected')
+  await next(load, 'connected', patience)
   load.send({ type: 'go' })
-  await next(load, 'sent')
+  await next(load, 'sent', patience)
   await new Promise((r) => load.once('exit', r))
-  const s = (await ask(server, 'stats')) as unknown as { count: number; firstAt: number; lastAt: number }
+  const s = (await ask(server, 'stats', 30_000)) as unknown as {
+    count: number
+    firstAt: number
+    lastAt: number
+  }
   return s.count > 1 ? ((s.count - 1) / (s.lastAt - s.firstAt)) * 1000 : 0
 }
 
@@ -116,17 +93,17 @@ async function paced(server: ChildProcess, port: number, rate: number, secs: num
     BENCH_PROBE_EVERY: String(probeEvery),
     BENCH_SEQ_BASE: String(1_000_000 * ++runs),
   })
-  await next(load, 'connected')
+  await next(load, 'connected', patience)
   load.send({ type: 'go' })
-  const done = (await next(load, 'sent')) as unknown as { probes: [string, number][] }
+  const done = (await next(load, 'sent', patience)) as unknown as { probes: [string, number][] }
   await new Promise((r) => load.once('exit', r))
-  const stats = (await ask(server, 'stats')) as unknown as {
+  const stats = (await ask(server, 'stats', 30_000)) as unknown as {
     count: number
     firstAt: number
     lastAt: number
     commits: { seconds: Bucket[]; sizes: Bucket[] }
   }
-  const reply = await ask(server, 'alerts')
+  const reply = await ask(server, 'alerts', 30_000)
   const raised = new Map(reply['raised'] as [string, number][])
   const received = new Map(reply['received'] as [string, number][])
   const between = (from: (key: string, at: number) => number | undefined) =>
@@ -163,7 +140,10 @@ const line = (l: Latency) => `p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p99 ${ms(l.p99
 
 const server = start('servers/monitored-gateway.ts', { BENCH_WAYBILLS: String(waybills) })
 try {
-  const { port, setupMs } = (await next(server, 'ready')) as unknown as { port: number; setupMs: number }
+  const { port, setupMs } = (await next(server, 'ready', patience)) as unknown as {
+    port: number
+    setupMs: number
+  }
   console.log(`${waybills} waybills in custody in ${devices} trucks (setup ${Math.round(setupMs)} ms)`)
   await burst(server, port, 2, 0)
   // The machine is shared: the median of three saturating bursts.
