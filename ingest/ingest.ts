@@ -26,9 +26,8 @@ export class Ingest {
   ) {}
 
   accept(message: InboundMessage): Promise<void> {
-    const kind = parseUplinkTopic(message.topic)?.kind ?? 'other'
-    this.metrics.messagesIn.inc({ kind, qos: String(message.qos) })
-    const decoded = decodeMessage({ ...message, limits: this.limits })
-    return this.commit.submit(decoded)
+    const topic = parseUplinkTopic(message.topic)
+    this.metrics.messagesIn.inc({ kind: topic?.kind ?? 'other', qos: String(message.qos) })
+    return this.commit.submit(decodeMessage({ ...message, limits: this.limits }, topic))
   }
 }

@@ -26,9 +26,9 @@ const allowed: Record<DeviceKind, ReadonlySet<MessageKind>> = {
   scanner: new Set(['scan', 'status']),
 }
 
-export function decodeMessage(ctx: DecodeContext): Decoded {
+/** `topic`: the message's topic as parseUplinkTopic reads it, when the caller has read it already. */
+export function decodeMessage(ctx: DecodeContext, topic = parseUplinkTopic(ctx.topic)): Decoded {
   const out: Decoded = { readings: [], scans: [], statuses: [], deadLetters: [] }
-  const topic = parseUplinkTopic(ctx.topic)
   if (!topic) {
     out.deadLetters.push(
       deadLetter(ctx, 'INGEST_UNKNOWN_TOPIC', `topic ${ctx.topic} is not cc/{device}/telemetry|scan|status`),

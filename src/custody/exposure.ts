@@ -62,10 +62,20 @@ export class Exposure {
    * waybills take that sensor (box sensor over truck sensor).
    */
   waybillsForReading(deviceId: string, ts: number): string[] {
+    return this.readingLookup()(deviceId, ts)
+  }
+
+  /**
+   * `waybillsForReading` for many readings (a commit's): the store is asked once whether the index is current,
+   * not once per reading. Use it within one synchronous run that changes no custody.
+   */
+  readingLookup(): (deviceId: string, ts: number) => string[] {
     const { index, sensors } = this.view()
-    const container = sensors.containerOfDevice(deviceId)
-    if (container === null) return []
-    return this.collect(index, container, ts, (c) => sensors.has(c))
+    const skip = (c: string) => sensors.has(c)
+    return (deviceId, ts) => {
+      const container = sensors.containerOfDevice(deviceId)
+      return container === null ? [] : this.collect(index, container, ts, skip)
+    }
   }
 
   private parentAt(index: OpenIndex, kind: ChildKind, id: string, ts: number): string | null {

@@ -88,8 +88,9 @@ export class Monitor {
       fresh: new Set(readings.map(readingKey)),
     }
     const byWaybill = new Map<string, ReadingRecord[]>()
+    const waybillsFor = this.custody.exposure.readingLookup()
     for (const r of readings) {
-      for (const no of this.custody.exposure.waybillsForReading(r.deviceId, r.ts)) {
+      for (const no of waybillsFor(r.deviceId, r.ts)) {
         const list = byWaybill.get(no)
         if (list) list.push(r)
         else byWaybill.set(no, [r])
