@@ -17,7 +17,7 @@ import { formatReport } from '../../simulator/fleet/scoring/score-command.js'
 import { computeTruth } from '../../simulator/fleet/truth/build.js'
 import { runWorld } from '../../simulator/fleet/world.js'
 import type { GroundTruth } from '../../simulator/ground-truth.js'
-import { type Sandbox, platformNames, startSandbox } from '../../simulator/sandbox/index.js'
+import { platformNames, type Sandbox, startSandbox } from '../../simulator/sandbox/index.js'
 import { planScenarios } from '../../simulator/scenarios/index.js'
 import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../support/gateway.js'
 
