@@ -1,11 +1,11 @@
 /**
  * Writeback benchmark: `node --import tsx bench/writeback.ts`.
  *
- * 1. Scan-to-platform latency: a real gateway (MQTT, group commit with synchronous=FULL, the outbox step, the
- *    relay) and the platform sandbox on loopback; scanners publish pickup and transit scans at a steady rate
- *    over many waybills, each carrying an order, with a webhook and a Kdniao target registered. Latency is
- *    measured from the commit that stored the scan (and wrote its outbox rows) to the sandbox receiving the
- *    verified webhook delivery of that node; p50/p99/max.
+ * 1. Scan-to-platform latency: a real gateway (MQTT, the durable group commit, the outbox step, the relay) and
+ *    the platform sandbox on loopback; scanners publish pickup and transit scans at a steady rate over many
+ *    waybills, each carrying an order, with a webhook and a Kdniao target registered. Latency is measured from
+ *    the node's event on the bus (published once the commit that stored the scan and its outbox rows is on disk)
+ *    to the sandbox receiving the verified webhook delivery of that node; p50/p99/max.
  * 2. Sustained deliveries/s: a backlog of outbox rows over many waybills (lanes), drained by the relay to the
  *    sandbox with the default per-target concurrency; rate between the first and the last delivery.
  *

@@ -1,6 +1,6 @@
 import type { StepFactory } from './step.js'
 
-/** How stale `last_seen_at` may be: a device is written at most once per this long (and once per commit). */
+/** How stale `last_seen_at` may be: a device's row is written at most once per this long. */
 const PRECISION_MS = 1000
 
 /**
