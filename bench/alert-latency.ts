@@ -19,7 +19,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { ask, next, start as startProcess } from './harness.js'
+import { ask, next, percentile, start as startProcess } from './harness.js'
 
 const devices = Number(process.env.BENCH_DEVICES ?? 1000)
 const waybills = Number(process.env.BENCH_WAYBILLS ?? 10_000)
@@ -54,10 +54,6 @@ async function burst(server: ChildProcess, port: number, messages: number, seqBa
     lastAt: number
   }
   return s.count > 1 ? ((s.count - 1) / (s.lastAt - s.firstAt)) * 1000 : 0
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
 }
 
 function summary(sorted: number[]) {

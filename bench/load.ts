@@ -2,7 +2,8 @@
  * The benchmark's load generator (one process): connects N mqtt.js devices, then each publishes M readings of
  * about 200 bytes at the given QoS, keeping up to W messages in flight per device. Reports over IPC.
  */
-import mqtt, { type MqttClient } from 'mqtt'
+import type { MqttClient } from 'mqtt'
+import { connectFleet } from './fleet.js'
 
 const port = Number(process.env.BENCH_PORT)
 const devices = Number(process.env.BENCH_DEVICES ?? 1000)
@@ -25,28 +26,6 @@ function payload(seq: number): string {
     battery_pct: 87,
     v: 1,
   }).padEnd(190, ' ')
-}
-
-async function connectAll(): Promise<MqttClient[]> {
-  const clients: MqttClient[] = []
-  const batch = 50
-  for (let i = 0; i < devices; i += batch) {
-    const ids = Array.from({ length: Math.min(batch, devices - i) }, (_, k) => `dev-${i + k}`)
-    const connected = await Promise.all(
-      ids.map((id) =>
-        mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
-          clientId: id,
-          username: id,
-          password: secret,
-          reconnectPeriod: 0,
-          connectTimeout: 60_000,
-          keepalive: 300,
-        }),
-      ),
-    )
-    clients.push(...connected)
-  }
-  return clients
 }
 
 async function publishAll(client: MqttClient, id: string): Promise<void> {
@@ -74,7 +53,7 @@ async function publishAll(client: MqttClient, id: string): Promise<void> {
 }
 
 const connectStarted = performance.now()
-const clients = await connectAll()
+const clients = await connectFleet(port, devices, secret)
 process.send?.({ type: 'connected', devices: clients.length, connectMs: performance.now() - connectStarted })
 process.on('message', async (msg: { type: string }) => {
   if (msg.type !== 'go') return

@@ -4,7 +4,8 @@
  * of a device (staggered over the fleet) is a probe (12 °C, above the chilled bound); the others read 4 °C. Device time is the wall clock.
  * Reports the wall time (epoch ms, fractional) at which each probe was handed to the socket.
  */
-import mqtt, { type MqttClient } from 'mqtt'
+import type { MqttClient } from 'mqtt'
+import { connectFleet } from './fleet.js'
 
 const port = Number(process.env.BENCH_PORT)
 const devices = Number(process.env.BENCH_DEVICES ?? 1000)
@@ -28,26 +29,15 @@ interface Device {
 }
 
 async function connectAll(): Promise<Device[]> {
-  const out: Device[] = []
-  for (let i = 0; i < devices; i += 50) {
-    const ids = Array.from({ length: Math.min(50, devices - i) }, (_, k) => `dev-${i + k}`)
-    const clients = await Promise.all(
-      ids.map((id) =>
-        mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
-          clientId: id,
-          username: id,
-          password: secret,
-          reconnectPeriod: 0,
-          connectTimeout: 60_000,
-          keepalive: 300,
-        }),
-      ),
-    )
-    clients.forEach((client, k) => {
-      out.push({ id: ids[k] as string, client, sent: 0, inflight: 0, lastTs: 0, offset: (i + k) * 7919 })
-    })
-  }
-  return out
+  const clients = await connectFleet(port, devices, secret)
+  return clients.map((client, i) => ({
+    id: `dev-${i}`,
+    client,
+    sent: 0,
+    inflight: 0,
+    lastTs: 0,
+    offset: i * 7919,
+  }))
 }
 
 const fleet = await connectAll()

@@ -11,7 +11,7 @@ import { Gateway } from '../../gateway/gateway.js'
 import { createLogger } from '../../src/log.js'
 import { databasePath } from '../../src/store/database.js'
 import { DeviceRepository } from '../../src/store/devices.js'
-import { benchDevices, benchSetup } from './setup.js'
+import { benchDevices, benchSetup, countStored } from './setup.js'
 import { SinkProbe } from './sink-probe.js'
 
 const influx = process.env.BENCH_INFLUX
@@ -32,24 +32,14 @@ const probe = config.influx.enabled
       Number(process.env.BENCH_LAG_SAMPLE_MS ?? 100),
     )
   : null
-let count = 0
-let firstAt = 0
-let lastAt = 0
-gateway.onCommit((ctx) => {
-  const n = ctx.stored.readings.length
-  if (n === 0) return
-  const now = performance.now()
-  if (count === 0) firstAt = now
-  count += n
-  lastAt = now
-  probe?.committed(n, now)
-})
+const stored = countStored(gateway, (n, at) => probe?.committed(n, at))
 const ports = await gateway.start()
 probe?.start()
 process.send?.({ type: 'ready', port: ports.mqtt })
 process.on('message', async (msg: { type: string }) => {
-  if (msg.type === 'stats') process.send?.({ type: 'stats', count, firstAt, lastAt })
-  if (msg.type === 'reset') count = 0
+  if (msg.type === 'stats')
+    process.send?.({ type: 'stats', count: stored.count, firstAt: stored.firstAt, lastAt: stored.lastAt })
+  if (msg.type === 'reset') stored.reset()
   if (msg.type === 'sink') process.send?.({ type: 'sink', written: probe?.written ?? 0 })
   if (msg.type === 'sink-report') process.send?.({ type: 'sink-report', ...(await probe?.report()) })
   if (msg.type === 'sink-points') process.send?.({ type: 'sink-points', keys: probe?.expectedPoints() ?? [] })

@@ -18,7 +18,7 @@ import { profilesOf } from '../../src/monitoring/profile-store.js'
 import { OrderService } from '../../src/orders/service.js'
 import { defaultProfiles } from '../../src/rules/index.js'
 import { DeviceRepository } from '../../src/store/devices.js'
-import { benchDevices, benchSetup } from './setup.js'
+import { benchDevices, benchSetup, countStored } from './setup.js'
 
 const waybills = Number(process.env.BENCH_WAYBILLS ?? 10_000)
 const { config, setup, secretHash } = await benchSetup('cc-alert-bench-')
@@ -71,17 +71,7 @@ setup.close()
 const setupMs = hr() - setupStarted
 
 const gateway = new Gateway(config, { log: createLogger(config.log) })
-let count = 0
-let firstAt = 0
-let lastAt = 0
-gateway.onCommit((ctx) => {
-  const n = ctx.stored.readings.length
-  if (n === 0) return
-  const now = performance.now()
-  if (count === 0) firstAt = now
-  count += n
-  lastAt = now
-})
+const stored = countStored(gateway)
 
 /** `device:probe ts` → when the last of its waybills' alerts reached the bus (epoch ms, fractional). */
 const raised = new Map<string, number>()
@@ -111,12 +101,18 @@ process.on('message', async (msg: { type: string }) => {
     // Commit durations and sizes since the last reset, from the gateway's own histograms.
     const seconds = (await gateway.metrics.commitSeconds.get()).values
     const sizes = (await gateway.metrics.commitSize.get()).values
-    process.send?.({ type: 'stats', count, firstAt, lastAt, commits: { seconds, sizes } })
+    process.send?.({
+      type: 'stats',
+      count: stored.count,
+      firstAt: stored.firstAt,
+      lastAt: stored.lastAt,
+      commits: { seconds, sizes },
+    })
   }
   if (msg.type === 'reset') {
     gateway.metrics.commitSeconds.reset()
     gateway.metrics.commitSize.reset()
-    count = 0
+    stored.reset()
     raised.clear()
     received.clear()
   }

@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Gateway } from '../../gateway/gateway.js'
 import { hashSecret } from '../../src/auth/secrets.js'
 import { type ConfigInput, loadConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/store/database.js'
@@ -30,4 +31,34 @@ export async function benchSetup(prefix: string, overrides: ConfigInput = {}) {
   const setup = openDatabase(config.dataDir, config.store)
   const secretHash = await hashSecret(benchSecret, config.auth.scryptLog2N)
   return { config, setup, secretHash }
+}
+
+/** Readings stored since the last reset, and when the first and last of them were committed (performance.now). */
+export interface StoredCount {
+  count: number
+  firstAt: number
+  lastAt: number
+  reset(): void
+}
+
+/** Counts the readings each commit stores; `then` also sees every commit that stored some. */
+export function countStored(gateway: Gateway, then?: (stored: number, at: number) => void): StoredCount {
+  const c: StoredCount = {
+    count: 0,
+    firstAt: 0,
+    lastAt: 0,
+    reset() {
+      c.count = 0
+    },
+  }
+  gateway.onCommit((ctx) => {
+    const n = ctx.stored.readings.length
+    if (n === 0) return
+    const now = performance.now()
+    if (c.count === 0) c.firstAt = now
+    c.count += n
+    c.lastAt = now
+    then?.(n, now)
+  })
+  return c
 }
