@@ -3,7 +3,7 @@
  * random moment, several times. After each restart every reading whose PUBACK had been received must be in the
  * store, and no (device, seq) may be stored twice — devices re-send what was not acknowledged, as real ones do.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,30 +13,12 @@ import { hashSecret } from '../../src/auth/secrets.js'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/store/database.js'
 import { DeviceRepository } from '../../src/store/devices.js'
+import { spawnGateway } from '../support/gateway-process.js'
 import { freePort, waitForPort } from '../support/ports.js'
 
 const DEVICES = 12
 const KILLS = 4
 const SECRET = 'crash-test-secret-0123456789'
-
-function startGateway(dataDir: string, mqttPort: number, httpPort: number): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
-    cwd: join(import.meta.dirname, '../..'),
-    env: {
-      ...process.env,
-      CC_DATA_DIR: dataDir,
-      CC_MQTT_HOST: '127.0.0.1',
-      CC_MQTT_PORT: String(mqttPort),
-      CC_MQTT_WS_PORT: '0',
-      CC_HTTP_HOST: '127.0.0.1',
-      CC_HTTP_PORT: String(httpPort),
-      CC_ADMIN_TOKEN: 'crash-test-admin-token-000000',
-      CC_LOG_LEVEL: 'warn',
-      CC_AUTH_SCRYPT_LOG2N: '10',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-}
 
 /** One device: publishes seq = next, next+1, … at QoS 1 and records which seqs were acknowledged. */
 async function runDevice(id: string, port: number, acked: Set<number>, from: number, stop: { now: boolean }) {
@@ -94,7 +76,7 @@ describe('a gateway killed with SIGKILL', () => {
     const acked = new Map(ids.map((id) => [id, new Set<number>()]))
     for (let round = 0; round < KILLS; round++) {
       const mqttPort = await freePort()
-      const child = startGateway(dataDir, mqttPort, await freePort())
+      const child = spawnGateway(dataDir, { mqtt: mqttPort, http: await freePort() })
       children.push(child)
       let stderr = ''
       child.stderr?.on('data', (chunk) => {

@@ -2,7 +2,6 @@
  * Graceful stop: SIGTERM while a device publishes at QoS 1 → the process stops accepting, commits and
  * acknowledges what is in flight, closes the store and exits 0; every acknowledged reading is stored.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +11,7 @@ import { hashSecret } from '../../src/auth/secrets.js'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/store/database.js'
 import { DeviceRepository } from '../../src/store/devices.js'
+import { spawnGateway } from '../support/gateway-process.js'
 import { freePort, waitForPort } from '../support/ports.js'
 
 describe('a gateway sent SIGTERM', () => {
@@ -27,21 +27,8 @@ describe('a gateway sent SIGTERM', () => {
     setup.close()
 
     const mqttPort = await freePort()
-    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
-      cwd: join(import.meta.dirname, '../..'),
-      env: {
-        ...process.env,
-        CC_DATA_DIR: dataDir,
-        CC_MQTT_HOST: '127.0.0.1',
-        CC_MQTT_PORT: String(mqttPort),
-        CC_MQTT_WS_PORT: '0',
-        CC_HTTP_HOST: '127.0.0.1',
-        CC_HTTP_PORT: String(await freePort()),
-        CC_ADMIN_TOKEN: 'shutdown-test-admin-token-000',
-        CC_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    })
+    const child = spawnGateway(dataDir, { mqtt: mqttPort, http: await freePort() })
+    child.stderr?.pipe(process.stderr)
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
     await waitForPort(mqttPort)
 
