@@ -70,28 +70,30 @@ export class WaybillEvaluator {
     if (!wp) return []
     const entry = this.cache.get(no)
     if (!this.usable(entry, wp)) return this.reevaluate(no, readings, pass)
-    const r = processReadings(entry.state, readings, wp.params)
+    // The engine advances the cached state in place (no new state for the garbage collector to copy), so the
+    // entry is stamped with this transaction's generation first: if anything below throws or the transaction
+    // rolls back, the whole entry is dropped and rebuilt from the store.
+    entry.generation = pass.generation
+    const heardBefore = entry.state.scan.temp.prevTs
+    const r = processReadings(entry.state, readings, wp.params, { inPlace: true })
     if (r.tooLate.length > 0) return this.reevaluate(no, readings, pass)
     const newest = r.state.scan.temp.prevTs
-    const heardAt = receiptOfNewest(newest, { ts: entry.state.scan.temp.prevTs, at: entry.heardAt }, readings)
+    const heardAt = receiptOfNewest(newest, { ts: heardBefore, at: entry.heardAt }, readings)
     const maxGapMs = wp.params.profile.maxGapMs
     // The sensor was just heard, newer than before, yet the engine still finds it silent: the device time
     // told at the last tick ran past what it now stamps (its clock was set back, or its data comes later than
     // it did). Rebuilt on the new receipt, the silence reported ends where the device's own clock says.
     if (
       silentOnClock(r.state, maxGapMs) &&
-      newest !== entry.state.scan.temp.prevTs &&
+      newest !== heardBefore &&
       heardAt !== null &&
       pass.now - heardAt <= maxGapMs
     )
       return this.reevaluate(no, readings, pass)
     const faults = trackFaults(no, entry.faulty, readings)
-    // The entry is updated in place (the hot path allocates nothing more than the engine does): re-stamped
-    // with this transaction's generation, it is dropped whole if the transaction rolls back.
     entry.state = r.state
     entry.faulty = faults.faulty
     entry.heardAt = heardAt
-    entry.generation = pass.generation
     this.counted('incremental')
     if (r.events.length === 0 && faults.events.length === 0) return NONE
     return [...r.events.map((e) => this.findings.record(no, e, wp.profileName, pass.now)), ...faults.events]

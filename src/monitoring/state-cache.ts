@@ -6,7 +6,8 @@
  * in that transaction; entries are stamped with the generation they were written under. If the transaction
  * (or the step's savepoint) rolls back, the stored generation falls back below the one this process wrote,
  * and the next `begin()` drops every entry stamped after it: those states describe writes that never
- * committed. States are immutable, so an entry never half-changes.
+ * committed. The evaluator advances an entry's state in place, stamping the entry before it does, so a
+ * half-changed state is always among those dropped.
  */
 import type { EngineParams, ExcursionState } from '../rules/index.js'
 import type { Database } from '../store/database.js'

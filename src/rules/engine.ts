@@ -3,8 +3,9 @@
  * processors `(state, input, params) → { state, events }` (STYLE rule 3). No clock, no I/O: time comes from the
  * readings' device time, and wall time only through `tick(state, now)`.
  *
- * The state is plain JSON data. Calls never modify the state they are given; the new state shares the
- * unchanged parts of the old one (older window chunks, result lists), so keep states immutable.
+ * The state is plain JSON data. Calls never modify the state they are given (unless asked to: `inPlace`); the
+ * new state shares the unchanged parts of the old one (older window chunks, result lists), so keep states
+ * immutable.
  *
  * Exactness: whatever order readings arrive in, the report equals `evaluateSeries` over the same readings.
  * Readings older than the kept window come back in `tooLate`; call `rebuild` with the waybill's stored
@@ -13,7 +14,7 @@
 import { type DiffContext, diffItems } from './diff.js'
 import { compareSamples, prepareBatch, type Sample } from './readings.js'
 import { cloneScan, initialScan, type Scan } from './scan.js'
-import { changes, contextOf, type ExcursionState, Results, silence } from './state.js'
+import { before, changes, contextOf, type ExcursionState, Results, silence } from './state.js'
 import type { EngineParams, RuleEvent, RuleReading } from './types.js'
 import {
   appendSamples,
@@ -28,6 +29,14 @@ import {
 } from './window.js'
 
 export { createState, type ExcursionState } from './state.js'
+
+export interface ProcessOptions {
+  /**
+   * The caller owns the state and will not look at it again as it was: readings in order then advance it in
+   * place instead of making a new one (the monitoring cache's hot path). Any other call leaves it untouched.
+   */
+  inPlace?: boolean
+}
 
 export interface EngineResult {
   state: ExcursionState
@@ -44,6 +53,7 @@ export function processReadings(
   state: ExcursionState,
   readings: readonly RuleReading[],
   params: EngineParams,
+  options: ProcessOptions = {},
 ): EngineResult {
   const ctx = contextOf(state.scope, params.profile)
   const bounds = windowBounds(params.window)
@@ -58,11 +68,13 @@ export function processReadings(
   if (!first) return { state, events: [], tooLate }
 
   const newest = lastSample(state.window)
+  const inOrder = !newest || compareSamples(first, newest) > 0
+  if (inOrder && options.inPlace) return advanceInPlace(state, samples, tooLate, ctx, bounds)
   let window: Window
   let scan: Scan
   let results: Results
   let from: { excursion: number; gap: number }
-  if (!newest || compareSamples(first, newest) > 0) {
+  if (inOrder) {
     scan = cloneScan(state.scan)
     from = { excursion: scan.nExcursions, gap: scan.nGaps }
     results = new Results(state.excursions, state.gaps, false)
@@ -91,6 +103,33 @@ export function processReadings(
     events: changes(state, next, ctx, from, { arrived: samples, source: 'readings' }),
     tooLate,
   }
+}
+
+/**
+ * The in-order path of `processReadings` for a caller that owns the state and keeps no earlier one (a cache of
+ * live states that drops an entry whose transaction rolled back): the scan, the tail chunk and the result lists
+ * are advanced in place, so a reading leaves no new state behind for the garbage collector to copy. What the
+ * events are diffed against is taken first.
+ */
+function advanceInPlace(
+  state: ExcursionState,
+  samples: readonly Sample[],
+  tooLate: RuleReading[],
+  ctx: ReturnType<typeof contextOf>,
+  bounds: ReturnType<typeof windowBounds>,
+): EngineResult {
+  const from = { excursion: state.scan.nExcursions, gap: state.scan.nGaps }
+  const was = before(state, ctx, from)
+  const results = new Results(state.excursions, state.gaps, true)
+  const kept = trim(
+    appendSamples(state.window, samples, state.scan, ctx, results, bounds.chunkSize, true),
+    bounds,
+  )
+  state.window = kept.window
+  state.floor = kept.floor ?? state.floor
+  state.excursions = results.excursions
+  state.gaps = results.gaps
+  return { state, events: changes(was, state, ctx, from, { arrived: samples, source: 'readings' }), tooLate }
 }
 
 /** The single-reading form of `processReadings`: `(state, reading, params) → { state, events }`. */

@@ -131,21 +131,38 @@ function none(items: Items): boolean {
   return items.excursions.length === 0 && items.gaps.length === 0
 }
 
-export function changes(
+/** What `changes` needs of the state before a change, taken before a state is advanced in place. */
+export interface Before {
+  items: Items
+  budget: BudgetStatus
+  knownUntil: number | null
+}
+
+export function before(
   prev: ExcursionState,
+  ctx: SweepContext,
+  from: { excursion: number; gap: number },
+): Before {
+  return {
+    items: tail(prev, ctx, from.excursion, from.gap),
+    budget: budgetOf(prev.scan, ctx),
+    knownUntil: knownUntil(prev, ctx),
+  }
+}
+
+export function changes(
+  prev: ExcursionState | Before,
   next: ExcursionState,
   ctx: SweepContext,
   from: { excursion: number; gap: number },
   diff: Pick<DiffContext, 'arrived' | 'source'>,
 ): RuleEvent[] {
-  const before = tail(prev, ctx, from.excursion, from.gap)
+  const was = 'items' in prev ? prev : before(prev, ctx, from)
   const after = tail(next, ctx, from.excursion, from.gap)
-  const budgetMoved = prev.scan.totals.exhaustedAt !== next.scan.totals.exhaustedAt
+  const budgetMoved = was.budget.exhaustedAt !== next.scan.totals.exhaustedAt
   // The hot path: nothing reported before, nothing to report now.
-  if (!budgetMoved && none(before) && none(after)) return []
-  const dctx: DiffContext = { ...diff, knownUntil: knownUntil(prev, ctx), temp: ctx.temp, rh: ctx.rh }
-  const events = diffItems(before, after, dctx)
-  return budgetMoved
-    ? events.concat(diffBudget(budgetOf(prev.scan, ctx), budgetOf(next.scan, ctx), dctx))
-    : events
+  if (!budgetMoved && none(was.items) && none(after)) return []
+  const dctx: DiffContext = { ...diff, knownUntil: was.knownUntil, temp: ctx.temp, rh: ctx.rh }
+  const events = diffItems(was.items, after, dctx)
+  return budgetMoved ? events.concat(diffBudget(was.budget, budgetOf(next.scan, ctx), dctx)) : events
 }

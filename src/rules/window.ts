@@ -98,7 +98,10 @@ function pushAll(
   }
 }
 
-/** Appends samples that all follow the newest kept one; `scan` (the live state) is advanced in place. */
+/**
+ * Appends samples that all follow the newest kept one; `scan` (the live state) is advanced in place. With
+ * `inPlace` the window's own tail takes them when it has room (its previous state is not kept by anyone).
+ */
 export function appendSamples(
   w: Window,
   samples: readonly Sample[],
@@ -106,8 +109,18 @@ export function appendSamples(
   ctx: SweepContext,
   sink: Sink,
   size: number,
+  inPlace = false,
 ): Window {
   const t = w.tail
+  if (inPlace && t && t.ts.length + samples.length <= size) {
+    for (const s of samples) {
+      t.ts.push(s.ts)
+      t.t.push(s.t)
+      t.h.push(s.h)
+      sweep(scan, ctx, sink, s)
+    }
+    return w
+  }
   if (t && t.ts.length < size && t.ts.length + samples.length <= size) {
     // The common case: the tail has room. Copy it (never modify the previous state's arrays), share the rest.
     // `concat` allocates each column once at its final length, which keeps the garbage per call small.

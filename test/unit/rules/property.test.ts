@@ -88,7 +88,7 @@ function batched<T>(items: readonly T[], sizes: readonly number[]): T[][] {
 function arrive(
   batches: readonly RuleReading[][],
   params: EngineParams,
-  opts: { ticks?: readonly number[]; viaJson?: boolean } = {},
+  opts: { ticks?: readonly number[]; viaJson?: boolean; inPlace?: boolean } = {},
 ) {
   let state = createState('WB')
   const events: RuleEvent[] = []
@@ -101,7 +101,8 @@ function arrive(
       events.push(...t.events)
     }
     stored.push(...batch)
-    const r = processReadings(opts.viaJson ? JSON.parse(JSON.stringify(state)) : state, batch, params)
+    const given = opts.viaJson ? JSON.parse(JSON.stringify(state)) : state
+    const r = processReadings(given, batch, params, { inPlace: opts.inPlace })
     state = r.state
     events.push(...r.events)
     if (r.tooLate.length > 0) {
@@ -127,7 +128,7 @@ function paramsOf(s: Scenario, window: EngineParams['window']): EngineParams {
   return chilled({ ...s.profile, humidity: s.profile.humidity }, window)
 }
 
-describe('arrival order does not change the result', () => {
+describe('arrival order does not change the result, whether states are new or advanced in place', () => {
   it('gives the same excursions, gaps and budget for sorted, shuffled and batched arrival, and events replay to it', () => {
     fc.assert(
       fc.property(scenario, (s) => {
@@ -142,8 +143,10 @@ describe('arrival order does not change the result', () => {
           batched(mixed, s.batches),
         ]
         for (const batches of orders) {
-          const { final, events } = arrive(batches, params)
-          expectConverged(final, events, expected)
+          for (const inPlace of [false, true]) {
+            const { final, events } = arrive(batches, params, { inPlace })
+            expectConverged(final, events, expected)
+          }
         }
         const { final, events } = arrive(batched(mixed, s.batches), params, { viaJson: true })
         expectConverged(final, events, expected)
@@ -166,8 +169,10 @@ describe('arrival order does not change the result', () => {
           })
           const all = readingsOf(s)
           const expected = evaluateSeries(all, params, 'WB')
-          const { final, events } = arrive(batched(shuffled(all, s.order), s.batches), params)
-          expectConverged(final, events, expected)
+          for (const inPlace of [false, true]) {
+            const { final, events } = arrive(batched(shuffled(all, s.order), s.batches), params, { inPlace })
+            expectConverged(final, events, expected)
+          }
         },
       ),
       { numRuns: 300 },
@@ -180,7 +185,9 @@ describe('arrival order does not change the result', () => {
         const params = paramsOf(s, { chunkSize: s.chunkSize })
         const all = readingsOf(s)
         const ticks = tickMin.map((m) => T0 + m * MIN)
-        const { final, events } = arrive(batched(shuffled(all, s.order), s.batches), params, { ticks })
+        const mixed = batched(shuffled(all, s.order), s.batches)
+        const { final, events } = arrive(mixed, params, { ticks })
+        const inPlace = arrive(mixed, params, { ticks, inPlace: true })
         const expected = evaluateSeries(all, params, 'WB')
         const batches = batched(all, s.batches).length
         const clock = Math.max(...ticks.slice(0, batches))
@@ -190,6 +197,7 @@ describe('arrival order does not change the result', () => {
           expected.gaps.push({ id, startTs: last, endTs: null, durationMs: null })
         }
         expectConverged(final, events, expected)
+        expectConverged(inPlace.final, inPlace.events, expected)
       }),
       { numRuns: 300 },
     )
