@@ -23,10 +23,26 @@ const Database = require(workerData.driver)
 const db = new Database(workerData.path)
 db.pragma('busy_timeout = 5000')
 db.pragma('synchronous = ' + workerData.synchronous)
+// A pass copies the frames the log held when it began, and SQLite starts the log over at the first commit
+// after a moment when all of it was copied. Under steady writes a commit lands during almost every pass (its
+// copy and fsync take longer than the gap between commits), so that moment never comes and the log grows
+// without bound. Passes therefore repeat, each copying only what came during the last, until one finds nothing
+// new (at most maxPasses). Should the log still pass restartFrames, a RESTART checkpoint makes the next commit
+// start it over: it holds the writer back while it copies the rest, so it is the last resort.
 const run = () => {
   const started = performance.now()
-  const [row] = db.pragma('wal_checkpoint(PASSIVE)')
-  parentPort.postMessage({ ...row, seconds: (performance.now() - started) / 1000 })
+  let row
+  let seen = -1
+  let passes = 0
+  while (passes < workerData.maxPasses) {
+    passes++
+    ;[row] = db.pragma('wal_checkpoint(PASSIVE)')
+    if (row.busy || (row.checkpointed >= row.log && row.log === seen)) break
+    seen = row.log
+  }
+  const restart = row.log >= workerData.restartFrames
+  if (restart) [row] = db.pragma('wal_checkpoint(RESTART)')
+  parentPort.postMessage({ ...row, restart, seconds: (performance.now() - started) / 1000 })
 }
 const timer = setInterval(run, workerData.everyMs)
 parentPort.on('message', (msg) => {
@@ -42,8 +58,19 @@ interface CheckpointReport {
   busy: number
   log: number
   checkpointed: number
+  /** The log had grown past `restartFrames` and was made to start over. */
+  restart: boolean
   seconds: number
 }
+
+/** How hard a checkpoint tries to let the log start over (see the worker's comment). */
+export interface RestartPolicy {
+  maxPasses: number
+  /** 16,384 frames: 64 MiB of log at SQLite's 4 KiB pages. */
+  restartFrames: number
+}
+
+const defaultPolicy: RestartPolicy = { maxPasses: 20, restartFrames: 16_384 }
 
 export class Checkpointer {
   private worker: Worker | null = null
@@ -53,6 +80,7 @@ export class Checkpointer {
     private readonly options: Config['store'],
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    private readonly policy: RestartPolicy = defaultPolicy,
   ) {}
 
   start(): void {
@@ -65,12 +93,15 @@ export class Checkpointer {
         path: this.db.name,
         synchronous: this.options.synchronous === 'full' ? 'FULL' : 'NORMAL',
         everyMs: this.options.checkpointMs,
+        ...this.policy,
       },
     })
     worker.unref()
     worker.on('message', (report: CheckpointReport) => {
       this.metrics.walFrames.set(report.log)
       this.metrics.checkpointSeconds.observe(report.seconds)
+      if (report.restart)
+        this.log.warn({ frames: report.log }, 'WAL log kept growing under writes; restarted')
     })
     worker.on('error', (err) => this.fallBack(worker, err))
     worker.on('exit', (code) =>

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/config.js'
 import { createLogger } from '../../../src/log.js'
 import { Metrics } from '../../../src/metrics.js'
-import { Checkpointer } from '../../../src/store/checkpointer.js'
+import { Checkpointer, type RestartPolicy } from '../../../src/store/checkpointer.js'
 import { type Database, openDatabase } from '../../../src/store/database.js'
 
 const log = createLogger({ level: 'silent' })
@@ -26,14 +26,14 @@ describe('the WAL checkpointer', () => {
     db?.close()
   })
 
-  function open(checkpointMs: number) {
+  function open(checkpointMs: number, policy?: RestartPolicy) {
     const config = loadConfig(
       {},
       { dataDir: mkdtempSync(join(tmpdir(), 'cc-ckpt-')), store: { checkpointMs } },
     )
     db = openDatabase(config.dataDir, config.store)
     const metrics = new Metrics({ defaultMetrics: false })
-    checkpointer = new Checkpointer(db, config.store, metrics, log)
+    checkpointer = new Checkpointer(db, config.store, metrics, log, policy)
     return { db, metrics, checkpointer }
   }
 
@@ -50,7 +50,7 @@ describe('the WAL checkpointer', () => {
   }
 
   it('takes checkpoints out of the commits and keeps reusing the log from its start', async () => {
-    const { db, metrics, checkpointer } = open(25)
+    const { db, metrics, checkpointer } = open(200)
     checkpointer.start()
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
     const frames = async () => (await metrics.walFrames.get()).values[0]?.value ?? 0
@@ -62,6 +62,35 @@ describe('the WAL checkpointer', () => {
       fill(db, 100)
       return (await frames()) < 500
     })
+  })
+
+  it('makes the log start over when a writer that never pauses kept it growing', async () => {
+    // One pass per checkpoint and a low limit: the passes alone would let the log grow (see the worker's note).
+    const { db, metrics, checkpointer } = open(100, { maxPasses: 1, restartFrames: 300 })
+    checkpointer.start()
+    const insert = db.prepare(
+      'INSERT INTO dead_letters (received_at, topic, reason, detail, sample, payload_bytes) VALUES (?, ?, ?, ?, ?, ?)',
+    )
+    // A small commit every 2 ms for 2 s.
+    let written = 0
+    const writer = setInterval(() => {
+      db.transaction(() => {
+        for (let j = 0; j < 5; j++) insert.run(written++, 't', 'INGEST_SCHEMA', 'x', 'y', 1)
+      })()
+    }, 2)
+    // The log's length in frames at each checkpoint: it falls when the log was started over.
+    const lengths: number[] = []
+    const sampler = setInterval(async () => {
+      const frames = (await metrics.walFrames.get()).values[0]?.value
+      if (frames !== undefined && frames !== lengths.at(-1)) lengths.push(frames)
+    }, 10)
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    clearInterval(writer)
+    clearInterval(sampler)
+    const restarts = lengths.filter((n, i) => i > 0 && n < (lengths[i - 1] as number)).length
+    const seen = `log lengths seen: ${lengths.join(', ')}`
+    expect(restarts, seen).toBeGreaterThanOrEqual(3)
+    expect(Math.max(...lengths), seen).toBeLessThan(3000)
   })
 
   it('leaves SQLite its automatic checkpoints when switched off', () => {
