@@ -26,7 +26,12 @@ interface Pending {
 export type CommitListener = (ctx: CommitContext) => void
 
 export class GroupCommit {
-  private readonly steps: Step[]
+  /**
+   * Each step with how it runs: an essential one as it is, any other in its own savepoint (`runStep`). The
+   * transaction wrappers are made once: better-sqlite3 builds several functions for each `transaction()`.
+   */
+  private readonly steps: { step: Step; run: (ctx: CommitContext) => void }[]
+  private readonly commitAll: (ctx: CommitContext) => void
   private queue: Pending[] = []
   private timer: NodeJS.Timeout | null = null
   private immediate: NodeJS.Immediate | null = null
@@ -46,7 +51,13 @@ export class GroupCommit {
     private readonly log: Logger,
     private readonly clock: () => number = Date.now,
   ) {
-    this.steps = factories.map((make) => make({ db, metrics }))
+    this.steps = factories.map((make) => {
+      const step = make({ db, metrics })
+      return { step, run: step.essential ? step.run.bind(step) : db.transaction((ctx) => step.run(ctx)) }
+    })
+    this.commitAll = db.transaction((ctx: CommitContext) => {
+      for (const step of this.steps) this.runStep(step, ctx)
+    })
     this.durable = options.synchronous === 'full' && !db.memory ? new WalSync(`${db.name}-wal`) : null
   }
 
@@ -110,9 +121,7 @@ export class GroupCommit {
     let failed: unknown = null
     if (durable) this.db.pragma('synchronous = NORMAL')
     try {
-      this.db.transaction(() => {
-        for (const step of this.steps) this.runStep(step, ctx)
-      })()
+      this.commitAll(ctx)
     } catch (err) {
       failed = err
     } finally {
@@ -162,14 +171,11 @@ export class GroupCommit {
    * Essential (store) steps throw through and fail the commit. Any other step runs in a savepoint: if it throws,
    * its own writes are rolled back, it is logged and counted, and the pipeline goes on (STYLE rule 4).
    */
-  private runStep(step: Step, ctx: CommitContext): void {
-    if (step.essential) {
-      step.run(ctx)
-      return
-    }
+  private runStep({ step, run }: GroupCommit['steps'][number], ctx: CommitContext): void {
     try {
-      this.db.transaction(() => step.run(ctx))()
+      run(ctx)
     } catch (err) {
+      if (step.essential) throw err
       this.metrics.stepFailures.inc({ step: step.name })
       this.log.error({ err, step: step.name }, 'pipeline step failed; going on')
     }
