@@ -25,6 +25,18 @@ describe('the state cache', () => {
     expect([cache.peek('A'), cache.peek('B'), cache.peek('C')].map(Boolean)).toEqual([true, false, true])
   })
 
+  it('beyond its bound, drops the least recently used eighth at once', () => {
+    const cache = new StateCache(memoryDb(), 16)
+    const g = cache.begin()
+    const names = Array.from({ length: 16 }, (_, i) => `W${i}`)
+    for (const no of names) cache.set(no, entry(g))
+    for (const no of names.slice(0, 8)) cache.get(no)
+    cache.set('W16', entry(g))
+    expect(cache.size).toBe(14)
+    expect(names.filter((no) => !cache.peek(no))).toEqual(['W8', 'W9', 'W10'])
+    expect(cache.peek('W16')).toBeDefined()
+  })
+
   it('drops the states a rolled-back transaction wrote, keeps the committed ones', () => {
     const db = memoryDb()
     const cache = new StateCache(db, 10)
