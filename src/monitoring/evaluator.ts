@@ -47,6 +47,8 @@ const NONE: readonly MonitoringEvent[] = Object.freeze([])
 export type EvaluationPath = 'incremental' | 'store'
 
 export class WaybillEvaluator {
+  /** Evaluations by path since the caller last took them (`takeCounts`): counted per call, reported per pass. */
+  private counts: Record<EvaluationPath, number> = { incremental: 0, store: 0 }
   private readonly custody
   private readonly receipts
 
@@ -56,7 +58,6 @@ export class WaybillEvaluator {
     private readonly cache: StateCache,
     private readonly findings: FindingStore,
     private readonly history: ExposureHistory,
-    private readonly counted: (path: EvaluationPath) => void = () => {},
   ) {
     this.custody = db.prepare<[string], { picked_up_at: number | null; delivered_at: number | null }>(
       'SELECT picked_up_at, delivered_at FROM waybills WHERE no = ?',
@@ -94,9 +95,16 @@ export class WaybillEvaluator {
     entry.state = r.state
     entry.faulty = faults.faulty
     entry.heardAt = heardAt
-    this.counted('incremental')
+    this.counts.incremental++
     if (r.events.length === 0 && faults.events.length === 0) return NONE
     return [...r.events.map((e) => this.findings.record(no, e, wp.profileName, pass.now)), ...faults.events]
+  }
+
+  /** The evaluations by path since the last call. */
+  takeCounts(): Record<EvaluationPath, number> {
+    const counts = this.counts
+    this.counts = { incremental: 0, store: 0 }
+    return counts
   }
 
   /**
@@ -129,7 +137,7 @@ export class WaybillEvaluator {
       this.cache.delete(no)
       return []
     }
-    this.counted('store')
+    this.counts.store++
     const row = this.custody.get(no)
     const custody: CustodyWindow = {
       pickedUpAt: row?.picked_up_at ?? null,

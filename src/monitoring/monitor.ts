@@ -31,8 +31,8 @@ export interface MonitorOptions {
   stall: StallParams
   cacheWaybills: number
   rebuildsPerTick: number
-  /** Called once per waybill evaluation (metrics). */
-  counted?: (path: EvaluationPath) => void
+  /** Told how many waybills were evaluated by each path, once per commit or tick (metrics). */
+  counted?: (path: EvaluationPath, n: number) => void
 }
 
 const CUSTODY_TYPES = new Set(['node.created', 'custody.changed', 'waybill.status'])
@@ -61,14 +61,7 @@ export class Monitor {
     this.history = new ExposureHistory(db, this.custody.exposure)
     this.cache = new StateCache(db, options.cacheWaybills)
     this.params = new WaybillParamsResolver(db, this.profiles, options.window, options.cacheWaybills)
-    this.evaluator = new WaybillEvaluator(
-      db,
-      this.params,
-      this.cache,
-      this.findings,
-      this.history,
-      options.counted,
-    )
+    this.evaluator = new WaybillEvaluator(db, this.params, this.cache, this.findings, this.history)
     this.snapshots = new NodeSnapshots(db, this.custody.exposure, this.history, this.custody.nodes)
     this.stalls = new StallWatch(db, this.findings, options.stall)
     this.active = db
@@ -112,6 +105,7 @@ export class Monitor {
       const ts = list.map((r) => r.ts)
       events.push(...this.snapshots.refresh(no, ts, this.profileView(no)))
     }
+    this.reportCounts()
     return events
   }
 
@@ -134,6 +128,7 @@ export class Monitor {
       else if (rebuilds++ < this.options.rebuildsPerTick)
         events.push(...this.evaluator.reevaluate(no, [], pass))
     }
+    this.reportCounts()
     return events
   }
 
@@ -145,6 +140,13 @@ export class Monitor {
   /** The stall sweep. */
   sweepStalls(): MonitoringEvent[] {
     return this.stalls.sweep(this.options.clock())
+  }
+
+  private reportCounts(): void {
+    const counts = this.evaluator.takeCounts()
+    if (!this.options.counted) return
+    for (const path of ['incremental', 'store'] as const)
+      if (counts[path] > 0) this.options.counted(path, counts[path])
   }
 
   /** Waybills whose exposure changed: the scanned one, and those inside each container that moved. */

@@ -34,7 +34,7 @@ function build(db: Database, setup: MonitoringSetup): Monitoring {
     stall: { same_day: m.stallSameDayMs, next_day: m.stallNextDayMs, standard: m.stallStandardMs },
     cacheWaybills: m.cacheWaybills,
     rebuildsPerTick: m.rebuildsPerTick,
-    counted: metrics ? (path) => metrics.monitoringEvaluations.inc({ path }) : undefined,
+    counted: metrics ? (path, n) => metrics.monitoringEvaluations.inc({ path }, n) : undefined,
   })
   const alerts = new AlertService(db, setup.alerts, clock)
   return { monitor, alerting: new AlertMapper(alerts), alerts }
