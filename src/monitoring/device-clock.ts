@@ -12,7 +12,7 @@
  * is advanced in memory or rebuilt from the store.
  */
 import type { ReadingRecord } from '../model.js'
-import { toSample } from '../rules/readings.js'
+import { evaluable, finite } from '../rules/readings.js'
 import type { Database } from '../store/database.js'
 import type { Segment } from './series.js'
 
@@ -27,7 +27,7 @@ export const deviceNow = (heard: Heard | null, wallNow: number): number =>
   heard === null ? wallNow : heard.ts + Math.max(0, wallNow - heard.at)
 
 /** A reading the engine takes as a temperature (src/rules/readings.ts): only those end a silence. */
-const carriesTemperature = (r: ReadingRecord): boolean => (toSample(r)?.t ?? null) !== null
+const carriesTemperature = (r: ReadingRecord): boolean => evaluable(r) && finite(r.tempC) !== null
 
 /**
  * When the newest temperature was received, after `readings` were taken in: `newest` is its device time now,

@@ -146,8 +146,15 @@ export function diffItems(before: Items, after: Items, ctx: DiffContext): RuleEv
   return withdrawn.concat(changes.map((c) => c.event))
 }
 
-/** `budget_exhausted` fires once when the budget is passed; `budget_withdrawn` if late data takes that back. */
-export function diffBudget(before: BudgetStatus, after: BudgetStatus, ctx: DiffContext): RuleEvent[] {
+/**
+ * `budget_exhausted` fires once when the budget is passed; `budget_withdrawn` if late data takes that back. Of
+ * the budget before, only when it was exhausted matters (the engine keeps no more of it).
+ */
+export function diffBudget(
+  before: Pick<BudgetStatus, 'exhaustedAt'>,
+  after: BudgetStatus,
+  ctx: DiffContext,
+): RuleEvent[] {
   if (before.exhaustedAt === null && after.exhaustedAt !== null)
     return [{ type: 'budget_exhausted', budget: after }]
   if (before.exhaustedAt !== null && after.exhaustedAt === null) {

@@ -12,20 +12,39 @@
  * readings to take them into account.
  */
 import { type DiffContext, diffItems } from './diff.js'
-import { compareSamples, prepareBatch, type Sample } from './readings.js'
-import { cloneScan, initialScan, type Scan } from './scan.js'
-import { before, changes, contextOf, type ExcursionState, Results, silence } from './state.js'
-import type { EngineParams, RuleEvent, RuleReading } from './types.js'
 import {
+  compareReading,
+  compareReadings,
+  compareSamples,
+  evaluable,
+  finite,
+  prepareBatch,
+  type Sample,
+  toSample,
+} from './readings.js'
+import { cloneScan, initialScan, type Scan, type Sink, type SweepContext } from './scan.js'
+import {
+  before,
+  beforeQuiet,
+  changes,
+  contextOf,
+  type ExcursionState,
+  reportsFrom,
+  silence,
+} from './state.js'
+import type { EngineParams, Excursion, Gap, RuleEvent, RuleReading } from './types.js'
+import {
+  appendInPlace,
   appendSamples,
   buildWindow,
   chunkFor,
+  chunkSizeOf,
   chunksOf,
+  compareToNewest,
   lastSample,
   resweep,
   trim,
   type Window,
-  windowBounds,
 } from './window.js'
 
 export { createState, type ExcursionState } from './state.js'
@@ -55,11 +74,14 @@ export function processReadings(
   params: EngineParams,
   options: ProcessOptions = {},
 ): EngineResult {
-  const ctx = contextOf(state.scope, params.profile)
-  const bounds = windowBounds(params.window)
+  const ctx = contextOf(params.profile)
+  // The hot path: readings in order after every kept one, advanced in place straight from the readings.
+  if (options.inPlace && followsInOrder(state, readings))
+    return advanceInPlace(state, readings, ctx, params, [])
   const tooLate: RuleReading[] = []
   const samples: Sample[] = []
-  for (const x of prepareBatch(readings)) {
+  const batch = prepareBatch(readings)
+  for (const x of batch) {
     const vsFloor = state.floor ? compareSamples(x.sample, state.floor) : 1
     if (vsFloor > 0) samples.push(x.sample)
     else if (vsFloor < 0) tooLate.push(x.reading)
@@ -69,67 +91,127 @@ export function processReadings(
 
   const newest = lastSample(state.window)
   const inOrder = !newest || compareSamples(first, newest) > 0
-  if (inOrder && options.inPlace) return advanceInPlace(state, samples, tooLate, ctx, bounds)
+  if (inOrder && options.inPlace) {
+    // In order once sorted (the batch was not, or had duplicates or readings behind the floor): the samples
+    // taken are the last ones of the sorted batch, as those at or behind the floor sort first.
+    const taken = batch.slice(batch.length - samples.length).map((x) => x.reading)
+    return advanceInPlace(state, taken, ctx, params, tooLate)
+  }
+  const size = chunkSizeOf(params.window)
   let window: Window
   let scan: Scan
-  let results: Results
-  let from: { excursion: number; gap: number }
+  let fromExcursion: number
+  let fromGap: number
+  let excursions: Excursion[]
+  let gaps: Gap[]
   if (inOrder) {
     scan = cloneScan(state.scan)
-    from = { excursion: scan.nExcursions, gap: scan.nGaps }
-    results = new Results(state.excursions, state.gaps, false)
-    window = appendSamples(state.window, samples, scan, ctx, results, bounds.chunkSize)
+    fromExcursion = scan.nExcursions
+    fromGap = scan.nGaps
+    // New items go to lists of their own, added to copies of the previous state's lists only if there are any.
+    const added: Sink = { scope: state.scope, excursions: [], gaps: [] }
+    window = appendSamples(state.window, samples, scan, ctx, added, size)
+    excursions = added.excursions.length > 0 ? state.excursions.concat(added.excursions) : state.excursions
+    gaps = added.gaps.length > 0 ? state.gaps.concat(added.gaps) : state.gaps
   } else {
     const chunks = chunksOf(state.window)
     const i = chunkFor(chunks, first)
     const base = chunks[i]!.cp
-    from = { excursion: base.nExcursions, gap: base.nGaps }
-    results = new Results(state.excursions.slice(0, from.excursion), state.gaps.slice(0, from.gap), true)
-    ;({ window, scan } = resweep(state.window, i, samples, ctx, results, bounds.chunkSize))
+    fromExcursion = base.nExcursions
+    fromGap = base.nGaps
+    const sink: Sink = {
+      scope: state.scope,
+      excursions: state.excursions.slice(0, fromExcursion),
+      gaps: state.gaps.slice(0, fromGap),
+    }
+    ;({ window, scan } = resweep(state.window, i, samples, ctx, sink, size))
+    excursions = sink.excursions
+    gaps = sink.gaps
   }
-  const kept = trim(window, bounds)
+  const trimmed = trim(window, params.window)
   const next: ExcursionState = {
     version: 1,
     scope: state.scope,
-    window: kept.window,
-    floor: kept.floor ?? state.floor,
+    window: trimmed ? trimmed.window : window,
+    floor: trimmed ? trimmed.floor : state.floor,
     scan,
-    excursions: results.excursions,
-    gaps: results.gaps,
+    excursions,
+    gaps,
     clock: state.clock,
   }
   return {
     state: next,
-    events: changes(state, next, ctx, from, { arrived: samples, source: 'readings' }),
+    events: changes(state, next, ctx, fromExcursion, fromGap, { arrived: samples, source: 'readings' }),
     tooLate,
   }
 }
 
 /**
+ * Whether a batch can be advanced in place as it comes: it has an evaluable reading, and its evaluable readings
+ * follow every kept sample and the floor, each after the one before. Checked in one pass on the readings' own
+ * fields, so that the hot path builds no samples, sorts nothing and copies nothing.
+ */
+function followsInOrder(state: ExcursionState, readings: readonly RuleReading[]): boolean {
+  const f = state.floor
+  let prev: RuleReading | null = null
+  for (const r of readings) {
+    if (!evaluable(r)) continue
+    const follows = prev
+      ? compareReadings(r, prev) > 0
+      : compareToNewest(state.window, r) > 0 && (!f || compareReading(r, f.ts, f.t, f.h) > 0)
+    if (!follows) return false
+    prev = r
+  }
+  return prev !== null
+}
+
+/**
  * The in-order path of `processReadings` for a caller that owns the state and keeps no earlier one (a cache of
  * live states that drops an entry whose transaction rolled back): the scan, the tail chunk and the result lists
- * are advanced in place, so a reading leaves no new state behind for the garbage collector to copy. What the
- * events are diffed against is taken first.
+ * are advanced in place, so a reading leaves no new state behind for the garbage collector to copy. `readings`
+ * are those to take, in order (unevaluable ones are skipped).
  */
 function advanceInPlace(
   state: ExcursionState,
-  samples: readonly Sample[],
+  readings: readonly RuleReading[],
+  ctx: SweepContext,
+  params: EngineParams,
   tooLate: RuleReading[],
-  ctx: ReturnType<typeof contextOf>,
-  bounds: ReturnType<typeof windowBounds>,
 ): EngineResult {
-  const from = { excursion: state.scan.nExcursions, gap: state.scan.nGaps }
-  const was = before(state, ctx, from)
-  const results = new Results(state.excursions, state.gaps, true)
-  const kept = trim(
-    appendSamples(state.window, samples, state.scan, ctx, results, bounds.chunkSize, true),
-    bounds,
-  )
-  state.window = kept.window
-  state.floor = kept.floor ?? state.floor
-  state.excursions = results.excursions
-  state.gaps = results.gaps
-  return { state, events: changes(was, state, ctx, from, { arrived: samples, source: 'readings' }), tooLate }
+  const scan = state.scan
+  const fromExcursion = scan.nExcursions
+  const fromGap = scan.nGaps
+  // What the events are diffed against is taken before the state moves. On the hot path nothing was reported
+  // (told from counts): two scalars are kept instead, and the rest is built only if there is news after all.
+  const was = reportsFrom(state, ctx, fromExcursion, fromGap)
+    ? before(state, ctx, fromExcursion, fromGap)
+    : null
+  const exhaustedAt = scan.totals.exhaustedAt
+  const newestTs = scan.newestTs
+  const size = chunkSizeOf(params.window)
+  for (const r of readings) {
+    // The state is its own sink: closed items go straight to its lists.
+    if (evaluable(r))
+      state.window = appendInPlace(state.window, r.ts, finite(r.tempC), finite(r.rh), scan, ctx, state, size)
+  }
+  const trimmed = trim(state.window, params.window)
+  if (trimmed) {
+    state.window = trimmed.window
+    state.floor = trimmed.floor
+  }
+  const quiet = was === null && exhaustedAt === scan.totals.exhaustedAt
+  if (quiet && !reportsFrom(state, ctx, fromExcursion, fromGap)) return { state, events: [], tooLate }
+  // Something to report: the samples are wanted now, for the reasons of withdrawals.
+  const arrived: Sample[] = []
+  for (const r of readings) {
+    const s = toSample(r)
+    if (s) arrived.push(s)
+  }
+  const events = changes(was ?? beforeQuiet(exhaustedAt, newestTs), state, ctx, fromExcursion, fromGap, {
+    arrived,
+    source: 'readings',
+  })
+  return { state, events, tooLate }
 }
 
 /** The single-reading form of `processReadings`: `(state, reading, params) → { state, events }`. */
@@ -152,7 +234,7 @@ export function tick(
   params: EngineParams,
 ): { state: ExcursionState; events: RuleEvent[] } {
   if (state.clock !== null && now <= state.clock) return { state, events: [] }
-  const ctx = contextOf(state.scope, params.profile)
+  const ctx = contextOf(params.profile)
   const next = { ...state, clock: now }
   const before = silence(state, ctx)
   const after = silence(next, ctx)
@@ -171,19 +253,19 @@ export function buildState(
   readings: readonly RuleReading[],
   params: EngineParams,
 ): ExcursionState {
-  const ctx = contextOf(state.scope, params.profile)
-  const bounds = windowBounds(params.window)
+  const ctx = contextOf(params.profile)
   const scan = initialScan()
-  const results = new Results([], [], true)
+  const sink: Sink = { scope: state.scope, excursions: [], gaps: [] }
   const samples = prepareBatch(readings).map((x) => x.sample)
-  const kept = trim(buildWindow(samples, scan, ctx, results, bounds.chunkSize), bounds)
+  const window = buildWindow(samples, scan, ctx, sink, chunkSizeOf(params.window))
+  const trimmed = trim(window, params.window)
   return {
     ...state,
-    window: kept.window,
-    floor: kept.floor,
+    window: trimmed ? trimmed.window : window,
+    floor: trimmed ? trimmed.floor : null,
     scan,
-    excursions: results.excursions,
-    gaps: results.gaps,
+    excursions: sink.excursions,
+    gaps: sink.gaps,
   }
 }
 
@@ -196,10 +278,7 @@ export function rebuild(
   readings: readonly RuleReading[],
   params: EngineParams,
 ): { state: ExcursionState; events: RuleEvent[] } {
-  const ctx = contextOf(state.scope, params.profile)
+  const ctx = contextOf(params.profile)
   const next = buildState(state, readings, params)
-  return {
-    state: next,
-    events: changes(state, next, ctx, { excursion: 0, gap: 0 }, { arrived: [], source: 'rebuild' }),
-  }
+  return { state: next, events: changes(state, next, ctx, 0, 0, { arrived: [], source: 'rebuild' }) }
 }

@@ -26,16 +26,23 @@ export interface Incoming {
   reading: RuleReading
 }
 
-function finite(v: number | null | undefined): number | null {
+/** A reading's value for one channel: null when missing or not finite. */
+export function finite(v: number | null | undefined): number | null {
   return v !== null && v !== undefined && Number.isFinite(v) ? v : null
+}
+
+/** Whether a reading has anything to evaluate: a sample's `t` and `h` are then `finite` of its values. */
+export function evaluable(r: RuleReading): boolean {
+  return (
+    r.quality !== 'sensor_fault' &&
+    Number.isFinite(r.ts) &&
+    (finite(r.tempC) !== null || finite(r.rh) !== null)
+  )
 }
 
 /** The evaluable part of a reading, or null when it has none. */
 export function toSample(r: RuleReading): Sample | null {
-  if (r.quality === 'sensor_fault' || !Number.isFinite(r.ts)) return null
-  const t = finite(r.tempC)
-  const h = finite(r.rh)
-  return t === null && h === null ? null : { ts: r.ts, t, h }
+  return evaluable(r) ? { ts: r.ts, t: finite(r.tempC), h: finite(r.rh) } : null
 }
 
 function compareNullable(a: number | null, b: number | null): number {
@@ -50,13 +57,36 @@ export function compareSamples(a: Sample, b: Sample): number {
   return a.ts - b.ts || compareNullable(a.t, b.t) || compareNullable(a.h, b.h)
 }
 
+/**
+ * `compareSamples` of an evaluable reading and a sample given by its parts, on the reading's own fields: no
+ * sample is built, and the reading's values are read only when the device times tie.
+ */
+export function compareReading(r: RuleReading, ts: number, t: number | null, h: number | null): number {
+  return r.ts - ts || compareNullable(finite(r.tempC), t) || compareNullable(finite(r.rh), h)
+}
+
+/** `compareSamples` of two evaluable readings, on their own fields (see `compareReading`). */
+export function compareReadings(a: RuleReading, b: RuleReading): number {
+  return (
+    a.ts - b.ts ||
+    compareNullable(finite(a.tempC), finite(b.tempC)) ||
+    compareNullable(finite(a.rh), finite(b.rh))
+  )
+}
+
 /** Evaluable readings of a batch, sorted by the engine's order, duplicates removed. */
 export function prepareBatch(readings: readonly RuleReading[]): Incoming[] {
   const out: Incoming[] = []
+  let ordered = true
   for (const reading of readings) {
     const sample = toSample(reading)
-    if (sample) out.push({ sample, reading })
+    if (!sample) continue
+    const prev = out[out.length - 1]
+    if (prev && compareSamples(prev.sample, sample) >= 0) ordered = false
+    out.push({ sample, reading })
   }
+  // Batches mostly come sorted and distinct (one reading, a device's own upload): no sort and no copy then.
+  if (ordered) return out
   out.sort((a, b) => compareSamples(a.sample, b.sample))
   return out.filter((x, i) => i === 0 || compareSamples(out[i - 1]!.sample, x.sample) !== 0)
 }

@@ -9,7 +9,7 @@ import type { EngineParams, Pending, Report, RuleReading } from './types.js'
 
 /** Everything the state knows: excursions and gaps (closed and ongoing), pending runs, budget, statistics. */
 export function report(state: ExcursionState, params: EngineParams): Report {
-  const ctx = contextOf(state.scope, params.profile)
+  const ctx = contextOf(params.profile)
   const all = tail(state, ctx, 0, 0)
   const byStart = (a: { startTs: number }, b: { startTs: number }) => a.startTs - b.startTs
   const pending: Pending[] = []

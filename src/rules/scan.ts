@@ -21,7 +21,7 @@
  */
 import { boundOf, type ChannelConfig, classify, clears, type Run, startRun, toExcursion } from './channel.js'
 import { arrhenius } from './mkt.js'
-import { iso, type Sample } from './readings.js'
+import { iso } from './readings.js'
 import type { Excursion, Gap } from './types.js'
 
 /** Where a channel stands after its latest reading. */
@@ -60,14 +60,18 @@ export interface Scan {
   nGaps: number
 }
 
-/** Receives closed excursions and gaps, in sweep order. */
+/**
+ * Where the sweep appends the excursions and gaps it closes (in sweep order), and the scope that prefixes their
+ * ids. A state is one: the in-place path sweeps straight into it.
+ */
 export interface Sink {
-  excursion(e: Excursion): void
-  gap(g: Gap): void
+  scope: string
+  excursions: Excursion[]
+  gaps: Gap[]
 }
 
+/** What the sweep needs of a profile; the same for every scope (state.ts makes one per profile). */
 export interface SweepContext {
-  scope: string
   maxGapMs: number
   budgetMs: number | null
   temp: ChannelConfig
@@ -154,14 +158,24 @@ export function gapId(scope: string, startTs: number): string {
   return `${scope}:gap:${iso(startTs)}`
 }
 
-/** Advances `scan` (mutated) by one sample; closed items go to `sink`. */
-export function sweep(scan: Scan, ctx: SweepContext, sink: Sink, s: Sample): void {
-  if (s.t !== null) sweepTemperature(scan, ctx, sink, s.ts, s.t)
-  if (s.h !== null && ctx.rh) {
-    const gap = scan.rh.prevTs !== null && s.ts - scan.rh.prevTs > ctx.maxGapMs
-    advance(scan, scan.rh, ctx.rh, ctx.scope, s.ts, s.h, gap, false, sink)
+/**
+ * Advances `scan` (mutated) by one sample, given by its parts (device time, temperature, humidity) so that the
+ * in-place path can sweep readings without building samples; closed items go to `sink`.
+ */
+export function sweep(
+  scan: Scan,
+  ctx: SweepContext,
+  sink: Sink,
+  ts: number,
+  t: number | null,
+  h: number | null,
+): void {
+  if (t !== null) sweepTemperature(scan, ctx, sink, ts, t)
+  if (h !== null && ctx.rh) {
+    const gap = scan.rh.prevTs !== null && ts - scan.rh.prevTs > ctx.maxGapMs
+    advance(scan, scan.rh, ctx.rh, ts, h, gap, false, sink)
   }
-  if (scan.newestTs === null || s.ts > scan.newestTs) scan.newestTs = s.ts
+  if (scan.newestTs === null || ts > scan.newestTs) scan.newestTs = ts
 }
 
 function sweepTemperature(scan: Scan, ctx: SweepContext, sink: Sink, ts: number, v: number): void {
@@ -174,7 +188,7 @@ function sweepTemperature(scan: Scan, ctx: SweepContext, sink: Sink, ts: number,
     if (dt > ctx.maxGapMs) {
       gap = true
       t.unknownMs += dt
-      sink.gap({ id: gapId(ctx.scope, ch.prevTs), startTs: ch.prevTs, endTs: ts, durationMs: dt })
+      sink.gaps.push({ id: gapId(sink.scope, ch.prevTs), startTs: ch.prevTs, endTs: ts, durationMs: dt })
       scan.nGaps++
     } else {
       t.weightMs += dt
@@ -195,7 +209,7 @@ function sweepTemperature(scan: Scan, ctx: SweepContext, sink: Sink, ts: number,
   if (t.maxC === null || v > t.maxC) t.maxC = v
   t.sumTemp += v
   t.sumFactor += arrhenius(v)
-  advance(scan, ch, ctx.temp, ctx.scope, ts, v, gap, t.exhaustedAt !== null, sink)
+  advance(scan, ch, ctx.temp, ts, v, gap, t.exhaustedAt !== null, sink)
 }
 
 /** Makes a pending run an excursion at `ts` when it has lasted the delay or the budget is spent. */
@@ -222,7 +236,6 @@ function advance(
   scan: Scan,
   ch: ChannelScan,
   cfg: ChannelConfig,
-  scope: string,
   ts: number,
   v: number,
   gap: boolean,
@@ -249,7 +262,7 @@ function advance(
       if (side === run.side) extend(run, ts, v)
       else run = null
     } else if (clears(v, run.side, cfg)) {
-      sink.excursion(toExcursion(run, cfg, ts, ts))
+      sink.excursions.push(toExcursion(run, cfg, ts, ts))
       scan.nExcursions++
       run = null
     } else if (side === run.side) {
@@ -257,7 +270,7 @@ function advance(
     }
   }
   if (!run && side !== null) {
-    run = startRun(scope, cfg, side, ts, v)
+    run = startRun(sink.scope, cfg, side, ts, v)
     qualify(run, cfg, ts, budgetSpent)
   }
   ch.run = run

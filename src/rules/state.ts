@@ -1,12 +1,12 @@
 /**
- * The engine's state for one scope and what the processors share: the sweep context of a profile, the
- * copy-on-write result lists, and the events between two states (what was reported vs what is true now).
+ * The engine's state for one scope and what the processors share: the sweep context of a profile, and the
+ * events between two states (what was reported vs what is true now).
  */
 import { channelsOf, toExcursion } from './channel.js'
 import { type DiffContext, diffBudget, diffItems, type Items } from './diff.js'
 import type { TemperatureProfile } from './profiles.js'
 import type { Sample } from './readings.js'
-import { gapId, initialScan, type Scan, type Sink, type SweepContext } from './scan.js'
+import { type ChannelScan, gapId, initialScan, type Scan, type SweepContext } from './scan.js'
 import type { BudgetStatus, Excursion, Gap, RuleEvent } from './types.js'
 import { emptyWindow, type Window } from './window.js'
 
@@ -41,38 +41,18 @@ export function createState(scope: string): ExcursionState {
   }
 }
 
-const channelCache = new WeakMap<TemperatureProfile, ReturnType<typeof channelsOf>>()
+// One context per profile object (profiles are shared by many waybills and never modified): every call of
+// the hot path needs one, and the scope it lacks comes with the sink (scan.ts).
+const contextCache = new WeakMap<TemperatureProfile, SweepContext>()
 
-export function contextOf(scope: string, profile: TemperatureProfile): SweepContext {
-  let ch = channelCache.get(profile)
-  if (!ch) {
-    ch = channelsOf(profile)
-    channelCache.set(profile, ch)
+export function contextOf(profile: TemperatureProfile): SweepContext {
+  let ctx = contextCache.get(profile)
+  if (!ctx) {
+    const ch = channelsOf(profile)
+    ctx = { maxGapMs: profile.maxGapMs, budgetMs: profile.cumulativeBudgetMs, temp: ch.temp, rh: ch.rh }
+    contextCache.set(profile, ctx)
   }
-  return { scope, maxGapMs: profile.maxGapMs, budgetMs: profile.cumulativeBudgetMs, temp: ch.temp, rh: ch.rh }
-}
-
-/** Result lists that are copied on first write, so the previous state's lists stay untouched. */
-export class Results implements Sink {
-  constructor(
-    public excursions: Excursion[],
-    public gaps: Gap[],
-    private owned: boolean,
-  ) {}
-  excursion(e: Excursion): void {
-    this.own()
-    this.excursions.push(e)
-  }
-  gap(g: Gap): void {
-    this.own()
-    this.gaps.push(g)
-  }
-  private own(): void {
-    if (this.owned) return
-    this.excursions = this.excursions.slice()
-    this.gaps = this.gaps.slice()
-    this.owned = true
-  }
+  return ctx
 }
 
 /** Start of an ongoing silence: `tick` saw no temperature reading for longer than the maximum gap. */
@@ -85,12 +65,16 @@ export function silence(state: ExcursionState, ctx: SweepContext): Gap | null {
   const since = silentSince(state, ctx)
   return since === null
     ? null
-    : { id: gapId(ctx.scope, since), startTs: since, endTs: null, durationMs: null }
+    : { id: gapId(state.scope, since), startTs: since, endTs: null, durationMs: null }
 }
 
-function ongoing(ch: ExcursionState['scan']['temp'], cfg: SweepContext['rh'], into: Excursion[]): void {
-  if (cfg && ch.run && ch.run.openedAt !== null && ch.prevTs !== null)
-    into.push(toExcursion(ch.run, cfg, null, ch.prevTs))
+/** Whether a channel has an excursion open (reported as ongoing). */
+function isOpen(ch: ChannelScan): boolean {
+  return ch.run !== null && ch.run.openedAt !== null && ch.prevTs !== null
+}
+
+function ongoing(ch: ChannelScan, cfg: SweepContext['rh'], into: Excursion[]): void {
+  if (cfg && isOpen(ch)) into.push(toExcursion(ch.run!, cfg, null, ch.prevTs!))
 }
 
 /** Items from the given positions of the result lists on, plus the ongoing ones. */
@@ -107,6 +91,22 @@ export function tail(
   const quiet = silence(state, ctx)
   if (quiet) gaps.push(quiet)
   return { excursions, gaps }
+}
+
+/** Whether `tail` would hold anything, told from counts and scalars without building its lists. */
+export function reportsFrom(
+  state: ExcursionState,
+  ctx: SweepContext,
+  fromExcursion: number,
+  fromGap: number,
+): boolean {
+  return (
+    state.excursions.length > fromExcursion ||
+    state.gaps.length > fromGap ||
+    isOpen(state.scan.temp) ||
+    (ctx.rh !== null && isOpen(state.scan.rh)) ||
+    silentSince(state, ctx) !== null
+  )
 }
 
 export function budgetOf(scan: Scan, ctx: SweepContext): BudgetStatus {
@@ -127,42 +127,51 @@ function knownUntil(state: ExcursionState, ctx: SweepContext): number | null {
   return Math.max(newest ?? state.clock, state.clock)
 }
 
-function none(items: Items): boolean {
-  return items.excursions.length === 0 && items.gaps.length === 0
-}
-
 /** What `changes` needs of the state before a change, taken before a state is advanced in place. */
 export interface Before {
-  items: Items
-  budget: BudgetStatus
+  /** Items reported from the given positions on; null when there were none (then no lists are built). */
+  items: Items | null
+  exhaustedAt: number | null
   knownUntil: number | null
 }
 
 export function before(
   prev: ExcursionState,
   ctx: SweepContext,
-  from: { excursion: number; gap: number },
+  fromExcursion: number,
+  fromGap: number,
 ): Before {
   return {
-    items: tail(prev, ctx, from.excursion, from.gap),
-    budget: budgetOf(prev.scan, ctx),
+    items: reportsFrom(prev, ctx, fromExcursion, fromGap) ? tail(prev, ctx, fromExcursion, fromGap) : null,
+    exhaustedAt: prev.scan.totals.exhaustedAt,
     knownUntil: knownUntil(prev, ctx),
   }
 }
 
+/**
+ * `before` of a state that reported nothing from the given positions on (`reportsFrom` was false), from two of
+ * its scalars: no silence was reported either, so the device time known was its newest reading's. The hot path
+ * keeps just these while it advances a state in place, and builds this only when there is something to report.
+ */
+export function beforeQuiet(exhaustedAt: number | null, newestTs: number | null): Before {
+  return { items: null, exhaustedAt, knownUntil: newestTs }
+}
+
+/** Events from `prev` (a state, or what was taken of it before it was advanced in place) to `next`. */
 export function changes(
   prev: ExcursionState | Before,
   next: ExcursionState,
   ctx: SweepContext,
-  from: { excursion: number; gap: number },
+  fromExcursion: number,
+  fromGap: number,
   diff: Pick<DiffContext, 'arrived' | 'source'>,
 ): RuleEvent[] {
-  const was = 'items' in prev ? prev : before(prev, ctx, from)
-  const after = tail(next, ctx, from.excursion, from.gap)
-  const budgetMoved = was.budget.exhaustedAt !== next.scan.totals.exhaustedAt
-  // The hot path: nothing reported before, nothing to report now.
-  if (!budgetMoved && none(was.items) && none(after)) return []
+  const was = 'items' in prev ? prev : before(prev, ctx, fromExcursion, fromGap)
+  const budgetMoved = was.exhaustedAt !== next.scan.totals.exhaustedAt
+  // The hot path: nothing reported before, nothing to report now; told from counts, before any list is built.
+  if (!budgetMoved && was.items === null && !reportsFrom(next, ctx, fromExcursion, fromGap)) return []
   const dctx: DiffContext = { ...diff, knownUntil: was.knownUntil, temp: ctx.temp, rh: ctx.rh }
-  const events = diffItems(was.items, after, dctx)
-  return budgetMoved ? events.concat(diffBudget(was.budget, budgetOf(next.scan, ctx), dctx)) : events
+  const after = tail(next, ctx, fromExcursion, fromGap)
+  const events = diffItems(was.items ?? { excursions: [], gaps: [] }, after, dctx)
+  return budgetMoved ? events.concat(diffBudget(was, budgetOf(next.scan, ctx), dctx)) : events
 }

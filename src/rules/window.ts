@@ -3,7 +3,8 @@
  * holds the sweep's `Scan` as it stood just before the chunk's first sample (a checkpoint).
  *
  * - In-order sample (after every kept one): appended to the tail chunk and swept once — O(1) amortised: only
- *   the tail (at most `chunkSize` entries) is copied; sealed chunks are shared with the previous state.
+ *   the tail (at most `chunkSize` entries) is copied; sealed chunks are shared with the previous state. In
+ *   place (`appendInPlace`), the tail itself takes it.
  * - Out-of-order samples: merged into the chunks from the one they fall in, and the sweep resumes from that
  *   chunk's checkpoint — O(chunkSize + samples after the insertion point).
  * - Bound: chunks whose samples are all older than `spanMs` before the newest sample are dropped, and so are
@@ -11,9 +12,9 @@
  *   one (`floor`) can always be re-evaluated; an older one cannot, and the engine hands it back as too late.
  * Plain data: chunks serialise to JSON as they are.
  */
-import { compareSamples, type Sample } from './readings.js'
+import { compareReading, compareSamples, type Sample } from './readings.js'
 import { cloneScan, type Scan, type Sink, type SweepContext, sweep } from './scan.js'
-import type { WindowOptions } from './types.js'
+import type { RuleReading, WindowOptions } from './types.js'
 
 /** A run of consecutive samples (columns) and the sweep's state before the first of them. */
 export interface Chunk {
@@ -36,8 +37,14 @@ const HOUR = 3_600_000
 // chunk: the in-order path copies the tail chunk (16 samples on average), a late sample re-sweeps at most
 // 32 samples before it; measured against 16 and 64 (bench/rules-engine.ts), 32 made the least garbage per
 // call for a modest number of checkpoints (~500 bytes each).
-export function windowBounds(o: WindowOptions = {}): Required<WindowOptions> {
-  return { spanMs: o.spanMs ?? 24 * HOUR, maxReadings: o.maxReadings ?? 4096, chunkSize: o.chunkSize ?? 32 }
+// The defaults are applied where each bound is read, so that no bounds object is made per call.
+const SPAN_MS = 24 * HOUR
+const MAX_READINGS = 4096
+const CHUNK_SIZE = 32
+
+/** Samples per chunk (per checkpoint). */
+export function chunkSizeOf(o: WindowOptions | undefined): number {
+  return o?.chunkSize ?? CHUNK_SIZE
 }
 
 export function emptyWindow(): Window {
@@ -61,6 +68,13 @@ function sampleAt(c: Chunk, i: number): Sample {
 export function lastSample(w: Window): Sample | null {
   const c = w.tail
   return c && c.ts.length > 0 ? sampleAt(c, c.ts.length - 1) : null
+}
+
+/** `compareReading` of a reading against the newest kept sample, read from the columns; 1 when none is kept. */
+export function compareToNewest(w: Window, r: RuleReading): number {
+  const c = w.tail
+  const i = c ? c.ts.length - 1 : -1
+  return c && i >= 0 ? compareReading(r, c.ts[i]!, c.t[i]!, c.h[i]!) : 1
 }
 
 /** Index (in `chunksOf`) of the chunk a sample falls in: the last one whose first sample precedes it, or 0. */
@@ -94,14 +108,40 @@ function pushAll(
     cur.ts.push(s.ts)
     cur.t.push(s.t)
     cur.h.push(s.h)
-    sweep(scan, ctx, sink, s)
+    sweep(scan, ctx, sink, s.ts, s.t, s.h)
   }
 }
 
 /**
- * Appends samples that all follow the newest kept one; `scan` (the live state) is advanced in place. With
- * `inPlace` the window's own tail takes them when it has room (its previous state is not kept by anyone).
+ * Appends one sample, given by its parts, that follows the newest kept one, to a window whose previous state
+ * nobody keeps; `scan` (the live state) is advanced in place. The window's own tail takes the sample while it
+ * has room; a full tail is sealed into a new window, as the list of sealed chunks may be shared with earlier
+ * states and is never modified.
  */
+export function appendInPlace(
+  w: Window,
+  ts: number,
+  t: number | null,
+  h: number | null,
+  scan: Scan,
+  ctx: SweepContext,
+  sink: Sink,
+  size: number,
+): Window {
+  let out = w
+  let c = w.tail
+  if (!c || c.ts.length >= size) {
+    c = { cp: cloneScan(scan), ts: [], t: [], h: [] }
+    out = { sealed: chunksOf(w), tail: c }
+  }
+  c.ts.push(ts)
+  c.t.push(t)
+  c.h.push(h)
+  sweep(scan, ctx, sink, ts, t, h)
+  return out
+}
+
+/** Appends samples that all follow the newest kept one; `scan` (the live state) is advanced in place. */
 export function appendSamples(
   w: Window,
   samples: readonly Sample[],
@@ -109,18 +149,8 @@ export function appendSamples(
   ctx: SweepContext,
   sink: Sink,
   size: number,
-  inPlace = false,
 ): Window {
   const t = w.tail
-  if (inPlace && t && t.ts.length + samples.length <= size) {
-    for (const s of samples) {
-      t.ts.push(s.ts)
-      t.t.push(s.t)
-      t.h.push(s.h)
-      sweep(scan, ctx, sink, s)
-    }
-    return w
-  }
   if (t && t.ts.length < size && t.ts.length + samples.length <= size) {
     // The common case: the tail has room. Copy it (never modify the previous state's arrays), share the rest.
     // `concat` allocates each column once at its final length, which keeps the garbage per call small.
@@ -130,7 +160,7 @@ export function appendSamples(
       t: t.t.concat(samples.map((s) => s.t)),
       h: t.h.concat(samples.map((s) => s.h)),
     }
-    for (const s of samples) sweep(scan, ctx, sink, s)
+    for (const s of samples) sweep(scan, ctx, sink, s.ts, s.t, s.h)
     return { sealed: w.sealed, tail }
   }
   const out: Chunk[] = w.sealed.slice()
@@ -196,30 +226,33 @@ export function buildWindow(
   return windowOf(out)
 }
 
-/** Drops the oldest chunks beyond the bounds; `floor` is the newest sample dropped, if any. */
-export function trim(w: Window, bounds: Required<WindowOptions>): { window: Window; floor: Sample | null } {
-  const newest = lastSample(w)
+/**
+ * Drops the oldest chunks beyond the bounds: the window without them and `floor`, the newest sample dropped.
+ * Null when nothing is dropped, so that the hot path (which calls this after every append) makes no object.
+ */
+export function trim(w: Window, o: WindowOptions | undefined): { window: Window; floor: Sample } | null {
+  const tail = w.tail
   const first = w.sealed[0]
-  // Cheap check first: the hot path calls this after every append.
-  if (!newest || !first) return { window: w, floor: null }
-  const tailLength = w.tail ? w.tail.ts.length : 0
-  const withinSpan = newest.ts - first.ts[first.ts.length - 1]! <= bounds.spanMs
-  if (withinSpan && w.sealed.length * bounds.chunkSize + tailLength <= bounds.maxReadings) {
-    return { window: w, floor: null }
-  }
-  let total = tailLength
+  // Cheap check first, on scalars only.
+  if (!tail || tail.ts.length === 0 || !first) return null
+  const newest = tail.ts[tail.ts.length - 1]!
+  const spanMs = o?.spanMs ?? SPAN_MS
+  const maxReadings = o?.maxReadings ?? MAX_READINGS
+  const withinSpan = newest - first.ts[first.ts.length - 1]! <= spanMs
+  if (withinSpan && w.sealed.length * chunkSizeOf(o) + tail.ts.length <= maxReadings) return null
+  let total = tail.ts.length
   for (const c of w.sealed) total += c.ts.length
   let k = 0
   while (k < w.sealed.length) {
     const c = w.sealed[k]!
-    if (total <= bounds.maxReadings && newest.ts - c.ts[c.ts.length - 1]! <= bounds.spanMs) break
+    if (total <= maxReadings && newest - c.ts[c.ts.length - 1]! <= spanMs) break
     total -= c.ts.length
     k++
   }
-  if (k === 0) return { window: w, floor: null }
+  if (k === 0) return null
   const dropped = w.sealed[k - 1]!
   return {
-    window: { sealed: w.sealed.slice(k), tail: w.tail },
+    window: { sealed: w.sealed.slice(k), tail },
     floor: sampleAt(dropped, dropped.ts.length - 1),
   }
 }

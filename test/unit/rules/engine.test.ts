@@ -5,6 +5,7 @@ import {
   evaluateSeries,
   processReading,
   processReadings,
+  type RuleReading,
   report,
   tick,
 } from '../../../src/rules/index.js'
@@ -268,6 +269,21 @@ describe('excursion engine: state', () => {
     const again = processReadings(once.state, series('2026-01-01T00:05Z', 5, [9]), params)
     expect(again.events).toEqual([])
     expect(report(again.state, params)).toEqual(report(once.state, params))
+  })
+
+  it('advanced in place, takes a batch with a re-sent duplicate or in reverse order as a new state does', () => {
+    const start = () => feedEach(series('2026-01-01T00:00Z', 5, [5, 9, 9]), params).state
+    const [a, b, c] = series('2026-01-01T00:15Z', 5, [9, 9, 7]) as [RuleReading, RuleReading, RuleReading]
+    for (const batch of [
+      [a, a, b, c],
+      [c, b, a],
+      [a, b, b],
+    ]) {
+      const copy = processReadings(start(), batch, params)
+      const inPlace = processReadings(start(), batch, params, { inPlace: true })
+      expect(inPlace.events).toEqual(copy.events)
+      expect(report(inPlace.state, params)).toEqual(report(copy.state, params))
+    }
   })
 
   it('is plain JSON: a stored and reloaded state carries on identically', () => {
