@@ -12,6 +12,10 @@
  *    a device goes above 8 °C and makes an alert true on each waybill of its truck. Latency is from the probe's
  *    publish (the device's socket write) to its alert event on the gateway's bus (after the commit), both on
  *    the machine's epoch clock: MQTT transit, the group-commit wait, the fsync and the pipeline included.
+ *    Where the time went, per probe: waiting for a commit, the transaction, until the log was on disk (the
+ *    fdatasync, and the event loop getting to its callback), until the alert reached the bus; with the time in
+ *    garbage-collection pauses meanwhile, the pauses themselves, the event loop's utilisation and the slowest
+ *    probes stage by stage.
  * Options (env): BENCH_DEVICES (1000), BENCH_WAYBILLS (10000), BENCH_MESSAGES (40), BENCH_WINDOW (10),
  * BENCH_SECONDS (30), BENCH_STEP_SECONDS (8), BENCH_PROBE_EVERY (200), BENCH_RATE (measure latency at this rate
  * and skip the search), BENCH_SERVER_FLAGS (Node flags of the gateway process), BENCH_CONFIG (config sections as JSON), BENCH_OUT (write the results
@@ -68,6 +72,7 @@ function summary(sorted: number[]) {
 type Latency = ReturnType<typeof summary>
 
 interface Paced {
+  breakdown: ReturnType<typeof breakdownOf>
   offered: number
   achieved: number
   probes: number
@@ -109,6 +114,7 @@ async function paced(server: ChildProcess, port: number, rate: number, secs: num
       .sort((a, b) => a - b)
   const fromReceipt = between((key) => received.get(key))
   return {
+    breakdown: breakdownOf(reply, received, raised),
     offered: rate,
     achieved: stats.count > 1 ? Math.round(((stats.count - 1) / (stats.lastAt - stats.firstAt)) * 1000) : 0,
     probes: done.probes.length,
@@ -116,6 +122,63 @@ async function paced(server: ChildProcess, port: number, rate: number, secs: num
     receipt: summary(fromReceipt),
     publish: summary(between((_key, at) => at)),
     commits: commitsOf(stats.commits),
+  }
+}
+
+type Stages = { flushed?: number; committed?: number; synced?: number }
+
+/**
+ * Where a probe's time went, stage by stage (percentiles of each), and how much of it the gateway spent in
+ * garbage-collection pauses; with the stages of the slowest probes.
+ */
+function breakdownOf(
+  reply: Record<string, unknown>,
+  received: Map<string, number>,
+  raised: Map<string, number>,
+) {
+  const stages = new Map(reply['stages'] as [string, Stages][])
+  const pauses = reply['pauses'] as [number, number, number][]
+  const rows = [...received].flatMap(([key, at]) => {
+    const s = stages.get(key)
+    const end = raised.get(key)
+    if (!s?.flushed || !s.committed || !s.synced || end === undefined) return []
+    const gc = pauses.reduce(
+      (sum, [from, d]) => sum + Math.max(0, Math.min(end, from + d) - Math.max(at, from)),
+      0,
+    )
+    return [
+      {
+        total: end - at,
+        wait: s.flushed - at,
+        transaction: s.committed - s.flushed,
+        sync: s.synced - s.committed,
+        publish: end - s.synced,
+        gc,
+      },
+    ]
+  })
+  type Row = (typeof rows)[number]
+  const stat = (pick: (r: Row) => number) => {
+    const sorted = rows.map(pick).sort((a, b) => a - b)
+    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) }
+  }
+  // perf_hooks' kinds: 1 minor (scavenge), 2 major (mark-compact), 4 incremental marking, 8 weak callbacks.
+  const ofKind = (kinds: number[]) => {
+    const sorted = pauses
+      .filter(([, , kind]) => kinds.includes(kind))
+      .map(([, d]) => d)
+      .sort((a, b) => a - b)
+    return { count: sorted.length, p50: percentile(sorted, 50), max: sorted.at(-1) ?? 0 }
+  }
+  return {
+    wait: stat((r) => r.wait),
+    transaction: stat((r) => r.transaction),
+    sync: stat((r) => r.sync),
+    publish: stat((r) => r.publish),
+    gc: stat((r) => r.gc),
+    utilisation: reply['utilisation'] as number,
+    slowest: rows.sort((a, b) => b.total - a.total).slice(0, Math.max(3, Math.ceil(rows.length / 100))),
+    pauses: { minor: ofKind([1]), major: ofKind([2, 4, 8]) },
   }
 }
 
@@ -182,6 +245,24 @@ try {
   )
   console.log(`reading-to-alert latency, from receipt: ${line(run.receipt)}`)
   console.log(`reading-to-alert latency, from publish: ${line(run.publish)}`)
+  const b = run.breakdown
+  const stage = (name: string, v: { p50: number; p99: number }) => `${name} p50 ${ms(v.p50)} p99 ${ms(v.p99)}`
+  console.log(
+    `  stages: ${stage('wait for commit', b.wait)}; ${stage('transaction', b.transaction)}; ` +
+      `${stage('log on disk', b.sync)}; ${stage('to the bus', b.publish)}; ${stage('in GC pauses', b.gc)}`,
+  )
+  const pauses = (name: string, p: { count: number; p50: number; max: number }) =>
+    `${p.count} ${name} (p50 ${ms(p.p50)}, max ${ms(p.max)})`
+  console.log(
+    `  GC pauses in ${seconds} s: ${pauses('scavenges', b.pauses.minor)}, ${pauses('mark-compact', b.pauses.major)}; ` +
+      `event loop busy ${(b.utilisation * 100).toFixed(0)} %`,
+  )
+  for (const r of b.slowest) {
+    console.log(
+      `  slow probe ${ms(r.total)}: wait ${ms(r.wait)}, transaction ${ms(r.transaction)}, on disk ${ms(r.sync)}, ` +
+        `to the bus ${ms(r.publish)}, of it in GC ${ms(r.gc)}`,
+    )
+  }
   console.log(`target p99 ≤ 10 ms (from receipt): ${run.receipt.p99 <= 10 ? 'met' : 'NOT met'}`)
   const result = {
     waybills,

@@ -5,11 +5,15 @@
  * with no alarm delay and no budget: a reading above 8 °C opens an excursion (and raises its alert) at once and
  * the next one in range clears it, so each probe reading is the one that makes an alert true.
  *
- * Reports over IPC: stored readings (for the sustained rate), and for each probe when the gateway received it
- * and when its alert reached the bus.
+ * Reports over IPC: stored readings (for the sustained rate); for each probe when the gateway received it, when
+ * the commit that took it began, when its transaction ended, when its log was on disk (the batch settled) and
+ * when its alert reached the bus; garbage-collection pauses and the event loop's utilisation. The stages are
+ * seen by wrapping GroupCommit's flush and settle (a benchmark's hook, not an API).
  */
 
+import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks'
 import { Gateway } from '../../gateway/gateway.js'
+import { GroupCommit } from '../../ingest/group-commit.js'
 import { type InboundMessage, Ingest } from '../../ingest/ingest.js'
 import type { Alert } from '../../src/alerts/repository.js'
 import { custodyOf } from '../../src/custody/service.js'
@@ -77,15 +81,55 @@ const stored = countStored(gateway)
 const raised = new Map<string, number>()
 /** `device:probe ts` → when the gateway received the probe from the broker. */
 const received = new Map<string, number>()
+/** Probes received and not yet taken by a commit. */
+let waiting: string[] = []
 // The receipt of a probe, seen where the broker hands messages to ingest (a benchmark's hook, not an API).
 const accept = Ingest.prototype.accept
 Ingest.prototype.accept = function (this: Ingest, message: InboundMessage) {
   if (message.payload.includes('"temp_c":12')) {
     const { ts } = JSON.parse(message.payload.toString()) as { ts: number }
-    received.set(`${message.deviceId}:${ts}`, hr())
+    const key = `${message.deviceId}:${ts}`
+    received.set(key, hr())
+    waiting.push(key)
   }
   return accept.call(this, message)
 }
+/** Per probe: when its commit began, when the transaction ended, and when its log was on disk (settled). */
+const stages = new Map<string, { flushed?: number; committed?: number; synced?: number }>()
+/** The probes of each batch a flush took, until that batch settles. */
+const batches = new Map<unknown[], string[]>()
+type Internals = { queue: unknown[]; settle(batch: unknown[], ctx: unknown): void }
+const flush = GroupCommit.prototype.flush
+GroupCommit.prototype.flush = function (this: GroupCommit) {
+  const batch = (this as unknown as Internals).queue
+  const flushed = hr()
+  // A probe is in the queue from its receipt on (ingest submits synchronously), so this flush takes it.
+  const keys = waiting
+  waiting = []
+  for (const key of keys) stages.set(key, { flushed })
+  flush.call(this)
+  const committed = hr()
+  for (const key of keys) (stages.get(key) as { committed?: number }).committed = committed
+  if (keys.length) batches.set(batch, keys)
+}
+const proto = GroupCommit.prototype as unknown as Internals
+const settle = proto.settle
+proto.settle = function (this: Internals, batch: unknown[], ctx: unknown) {
+  const synced = hr()
+  for (const key of batches.get(batch) ?? []) (stages.get(key) as { synced?: number }).synced = synced
+  batches.delete(batch)
+  settle.call(this, batch, ctx)
+}
+/** Event-loop utilisation since the last reset. */
+let elu = performance.eventLoopUtilization()
+/** Garbage-collection pauses (start epoch ms, duration ms, kind) since the last reset. */
+const pauses: [number, number, number][] = []
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries() as (PerformanceEntry & { detail?: { kind?: number } })[]) {
+    pauses.push([performance.timeOrigin + e.startTime, e.duration, e.detail?.kind ?? 0])
+  }
+}).observe({ entryTypes: ['gc'] })
+
 gateway.events.subscribe((event) => {
   if (event.type !== 'alert.opened' && event.type !== 'alert.reactivated') return
   const alert = event['alert'] as Alert
@@ -115,8 +159,23 @@ process.on('message', async (msg: { type: string }) => {
     stored.reset()
     raised.clear()
     received.clear()
+    waiting = []
+    stages.clear()
+    batches.clear()
+    pauses.length = 0
+    elu = performance.eventLoopUtilization()
   }
-  if (msg.type === 'alerts') process.send?.({ type: 'alerts', raised: [...raised], received: [...received] })
+  if (msg.type === 'alerts') {
+    const utilisation = performance.eventLoopUtilization(elu).utilization
+    process.send?.({
+      type: 'alerts',
+      raised: [...raised],
+      received: [...received],
+      stages: [...stages],
+      pauses,
+      utilisation,
+    })
+  }
   if (msg.type === 'stop') {
     await gateway.stop()
     process.exit(0)
