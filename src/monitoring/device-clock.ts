@@ -13,6 +13,7 @@
  */
 import type { ReadingRecord } from '../model.js'
 import { evaluable, finite } from '../rules/readings.js'
+import { NO_TIME } from '../rules/scan.js'
 import type { Database } from '../store/database.js'
 import type { Segment } from './series.js'
 
@@ -31,16 +32,13 @@ const carriesTemperature = (r: ReadingRecord): boolean => evaluable(r) && finite
 
 /**
  * When the newest temperature was received, after `readings` were taken in: `newest` is its device time now,
- * `before` what was known before them (its device time and receipt).
+ * `before` what was known before them (its device time and receipt). Times are `NO_TIME` where there is none
+ * (the monitoring cache keeps them as numbers only: state-cache.ts), and so is the result.
  */
-export function receiptOfNewest(
-  newest: number | null,
-  before: { ts: number | null; at: number | null },
-  readings: readonly ReadingRecord[],
-): number | null {
-  let at = newest === before.ts ? before.at : null
+export function receiptOfNewest(newest: number, before: Heard, readings: readonly ReadingRecord[]): number {
+  let at = newest === before.ts ? before.at : NO_TIME
   for (const r of readings) {
-    if (r.ts === newest && carriesTemperature(r) && (at === null || r.receivedAt > at)) at = r.receivedAt
+    if (r.ts === newest && carriesTemperature(r) && (at === NO_TIME || r.receivedAt > at)) at = r.receivedAt
   }
   return at
 }

@@ -16,6 +16,7 @@ import type { ReadingRecord } from '../model.js'
 import { buildState } from '../rules/engine.js'
 import { createState, type ExcursionState, processReadings, report, tick } from '../rules/index.js'
 import { type Sample, toSample } from '../rules/readings.js'
+import { NO_TIME } from '../rules/scan.js'
 import type { Database } from '../store/database.js'
 import { deviceNow, type Heard, Receipts, receiptOfNewest } from './device-clock.js'
 import type { MonitoringEvent } from './events.js'
@@ -40,7 +41,7 @@ export const readingKey = (r: { deviceId: string; seq: number }): string => `${r
 const isOpen = (c: CustodyWindow): boolean => c.pickedUpAt !== null && c.deliveredAt === null
 /** The engine reports an ongoing silence: its clock is past the newest temperature by more than the gap. */
 const silentOnClock = (s: ExcursionState, maxGapMs: number): boolean =>
-  s.clock !== null && s.scan.temp.prevTs !== null && s.clock - s.scan.temp.prevTs > maxGapMs
+  s.clock !== null && s.scan.temp.prevTs !== NO_TIME && s.clock - s.scan.temp.prevTs > maxGapMs
 const NONE: readonly MonitoringEvent[] = Object.freeze([])
 
 /** How a waybill was evaluated, for the metrics. */
@@ -87,7 +88,7 @@ export class WaybillEvaluator {
     if (
       silentOnClock(r.state, maxGapMs) &&
       newest !== heardBefore &&
-      heardAt !== null &&
+      heardAt !== NO_TIME &&
       pass.now - heardAt <= maxGapMs
     )
       return this.reevaluate(no, readings, pass)
@@ -120,8 +121,9 @@ export class WaybillEvaluator {
     // Only the step into silence reports anything: before it the tick would only move the state's clock, and
     // after it the silence is one ongoing gap already reported. Skipping the rest keeps a tick over 10,000
     // waybills to map lookups.
-    const last = entry.state.scan.temp.prevTs ?? pass.now
-    const now = deviceNow(entry.heardAt === null ? null : { ts: last, at: entry.heardAt }, pass.now)
+    const prev = entry.state.scan.temp.prevTs
+    const last = prev === NO_TIME ? pass.now : prev
+    const now = deviceNow(entry.heardAt === NO_TIME ? null : { ts: last, at: entry.heardAt }, pass.now)
     const maxGapMs = wp.params.profile.maxGapMs
     if (silentOnClock(entry.state, maxGapMs) || now - last <= maxGapMs) return NONE
     const t = tick(entry.state, now, wp.params)
@@ -151,7 +153,7 @@ export class WaybillEvaluator {
     // Now, in the series' device time (device-clock.ts), wherever it is needed: custody open, or a silence
     // reported.
     const newest = open || silent ? this.receipts.ofSeries(segments) : null
-    const heardAt = newest?.ts === state.scan.temp.prevTs ? newest.at : null
+    const heardAt = newest !== null && newest.ts === state.scan.temp.prevTs ? newest.at : NO_TIME
     const now = open || silent ? deviceNow(this.heard(no, state, heardAt, custody), pass.now) : pass.now
     if (open) state = tick(state, now, wp.params).state
     const fresh = report(state, wp.params)
@@ -187,9 +189,9 @@ export class WaybillEvaluator {
    * What was last heard of the series: its newest temperature and when it was received, or before any, the
    * pickup and when its scan was received (a parcel whose sensor never spoke is silent from its pickup).
    */
-  private heard(no: string, state: ExcursionState, heardAt: number | null, c: CustodyWindow): Heard | null {
+  private heard(no: string, state: ExcursionState, heardAt: number, c: CustodyWindow): Heard | null {
     const last = state.scan.temp.prevTs
-    if (last !== null) return heardAt === null ? null : { ts: last, at: heardAt }
+    if (last !== NO_TIME) return heardAt === NO_TIME ? null : { ts: last, at: heardAt }
     if (c.pickedUpAt === null) return null
     const at = this.receipts.ofPickup(no, c.pickedUpAt)
     return at === null ? null : { ts: c.pickedUpAt, at }
@@ -201,7 +203,7 @@ export class WaybillEvaluator {
       entry !== undefined &&
       entry.params === wp.params &&
       isOpen(entry.custody) &&
-      entry.state.scan.temp.prevTs !== null
+      entry.state.scan.temp.prevTs !== NO_TIME
     )
   }
 }

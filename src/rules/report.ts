@@ -4,6 +4,7 @@
  */
 import { buildState } from './engine.js'
 import { mktFromSums } from './mkt.js'
+import { timeOrNull } from './scan.js'
 import { budgetOf, contextOf, createState, type ExcursionState, tail } from './state.js'
 import type { EngineParams, Pending, Report, RuleReading } from './types.js'
 
@@ -23,6 +24,7 @@ export function report(state: ExcursionState, params: EngineParams): Report {
   }
   const t = state.scan.totals
   const timed = t.weightMs > 0
+  const any = t.readings > 0
   return {
     excursions: all.excursions.sort(byStart),
     gaps: all.gaps.sort(byStart),
@@ -31,10 +33,10 @@ export function report(state: ExcursionState, params: EngineParams): Report {
     stats: {
       readings: t.readings,
       firstTs: t.firstTs,
-      lastTs: state.scan.temp.prevTs,
-      minC: t.minC,
-      maxC: t.maxC,
-      meanC: timed ? t.sumTempMs / t.weightMs : t.readings > 0 ? t.sumTemp / t.readings : null,
+      lastTs: timeOrNull(state.scan.temp.prevTs),
+      minC: any ? t.minC : null,
+      maxC: any ? t.maxC : null,
+      meanC: timed ? t.sumTempMs / t.weightMs : any ? t.sumTemp / t.readings : null,
       mktC: timed ? mktFromSums(t.sumFactorMs, t.weightMs) : mktFromSums(t.sumFactor, t.readings),
       observedMs: t.weightMs,
       unknownMs: t.unknownMs,

@@ -24,10 +24,27 @@ import { arrhenius } from './mkt.js'
 import { iso } from './readings.js'
 import type { Excursion, Gap } from './types.js'
 
-/** Where a channel stands after its latest reading. */
+/**
+ * "No time yet" in the time fields written on every reading (`prevTs`, `newestTs`), which hold numbers only:
+ * V8 then keeps each one as a double updated in place, where a field that ever held null boxes every new
+ * timestamp in a fresh heap object that the long-lived state keeps alive past the next young-generation GC.
+ * It is JSON-exact (NaN and Infinity are not) and before every instant a Date can hold (±8.64e15 ms), so before
+ * every device time the engine can report. Read through `timeOrNull` wherever a time leaves the engine.
+ */
+export const NO_TIME = Number.MIN_SAFE_INTEGER
+
+/** A time field as the engine's outputs present it: null for `NO_TIME`. */
+export function timeOrNull(ts: number): number | null {
+  return ts === NO_TIME ? null : ts
+}
+
+/**
+ * Where a channel stands after its latest reading: none yet while `prevTs` is `NO_TIME` (`prevValue` is then
+ * 0 and means nothing). Numbers only, for the reason given at `NO_TIME`.
+ */
 export interface ChannelScan {
-  prevTs: number | null
-  prevValue: number | null
+  prevTs: number
+  prevValue: number
   run: Run | null
 }
 
@@ -35,8 +52,9 @@ export interface ChannelScan {
 export interface Totals {
   readings: number
   firstTs: number | null
-  minC: number | null
-  maxC: number | null
+  /** Extremes of the temperatures; 0 and meaningless while `readings` is 0 (numbers only: see `NO_TIME`). */
+  minC: number
+  maxC: number
   /** Σ attributed interval (ms), Σ T·dt, Σ e^(−ΔH/RT)·dt: time-weighted mean and MKT. */
   weightMs: number
   sumTempMs: number
@@ -54,7 +72,8 @@ export interface Scan {
   temp: ChannelScan
   rh: ChannelScan
   totals: Totals
-  newestTs: number | null
+  /** Device time of the newest sample; `NO_TIME` before any. */
+  newestTs: number
   /** How many closed excursions and gaps the sweep has emitted so far (positions in the result lists). */
   nExcursions: number
   nGaps: number
@@ -79,7 +98,7 @@ export interface SweepContext {
 }
 
 function emptyChannel(): ChannelScan {
-  return { prevTs: null, prevValue: null, run: null }
+  return { prevTs: NO_TIME, prevValue: 0, run: null }
 }
 
 export function initialScan(): Scan {
@@ -89,8 +108,8 @@ export function initialScan(): Scan {
     totals: {
       readings: 0,
       firstTs: null,
-      minC: null,
-      maxC: null,
+      minC: 0,
+      maxC: 0,
       weightMs: 0,
       sumTempMs: 0,
       sumFactorMs: 0,
@@ -100,7 +119,7 @@ export function initialScan(): Scan {
       unknownMs: 0,
       exhaustedAt: null,
     },
-    newestTs: null,
+    newestTs: NO_TIME,
     nExcursions: 0,
     nGaps: 0,
   }
@@ -172,17 +191,17 @@ export function sweep(
 ): void {
   if (t !== null) sweepTemperature(scan, ctx, sink, ts, t)
   if (h !== null && ctx.rh) {
-    const gap = scan.rh.prevTs !== null && ts - scan.rh.prevTs > ctx.maxGapMs
+    const gap = scan.rh.prevTs !== NO_TIME && ts - scan.rh.prevTs > ctx.maxGapMs
     advance(scan, scan.rh, ctx.rh, ts, h, gap, false, sink)
   }
-  if (scan.newestTs === null || ts > scan.newestTs) scan.newestTs = ts
+  if (ts > scan.newestTs) scan.newestTs = ts
 }
 
 function sweepTemperature(scan: Scan, ctx: SweepContext, sink: Sink, ts: number, v: number): void {
   const ch = scan.temp
   const t = scan.totals
   let gap = false
-  if (ch.prevTs !== null && ch.prevValue !== null) {
+  if (ch.prevTs !== NO_TIME) {
     const dt = ts - ch.prevTs
     const p = ch.prevValue
     if (dt > ctx.maxGapMs) {
@@ -203,10 +222,15 @@ function sweepTemperature(scan: Scan, ctx: SweepContext, sink: Sink, ts: number,
       }
     }
   }
+  if (t.readings === 0) {
+    t.firstTs = ts
+    t.minC = v
+    t.maxC = v
+  } else {
+    if (v < t.minC) t.minC = v
+    if (v > t.maxC) t.maxC = v
+  }
   t.readings++
-  if (t.firstTs === null) t.firstTs = ts
-  if (t.minC === null || v < t.minC) t.minC = v
-  if (t.maxC === null || v > t.maxC) t.maxC = v
   t.sumTemp += v
   t.sumFactor += arrhenius(v)
   advance(scan, ch, ctx.temp, ts, v, gap, t.exhaustedAt !== null, sink)
@@ -243,7 +267,7 @@ function advance(
   sink: Sink,
 ): void {
   let run = ch.run
-  if (run && ch.prevTs !== null && ch.prevValue !== null) {
+  if (run && ch.prevTs !== NO_TIME) {
     if (gap) {
       if (run.openedAt === null) run = null
     } else {

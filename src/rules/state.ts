@@ -6,7 +6,15 @@ import { channelsOf, toExcursion } from './channel.js'
 import { type DiffContext, diffBudget, diffItems, type Items } from './diff.js'
 import type { TemperatureProfile } from './profiles.js'
 import type { Sample } from './readings.js'
-import { type ChannelScan, gapId, initialScan, type Scan, type SweepContext } from './scan.js'
+import {
+  type ChannelScan,
+  gapId,
+  initialScan,
+  NO_TIME,
+  type Scan,
+  type SweepContext,
+  timeOrNull,
+} from './scan.js'
 import type { BudgetStatus, Excursion, Gap, RuleEvent } from './types.js'
 import { emptyWindow, type Window } from './window.js'
 
@@ -58,7 +66,7 @@ export function contextOf(profile: TemperatureProfile): SweepContext {
 /** Start of an ongoing silence: `tick` saw no temperature reading for longer than the maximum gap. */
 function silentSince(state: ExcursionState, ctx: SweepContext): number | null {
   const last = state.scan.temp.prevTs
-  return last === null || state.clock === null || state.clock - last <= ctx.maxGapMs ? null : last
+  return last === NO_TIME || state.clock === null || state.clock - last <= ctx.maxGapMs ? null : last
 }
 
 export function silence(state: ExcursionState, ctx: SweepContext): Gap | null {
@@ -70,11 +78,11 @@ export function silence(state: ExcursionState, ctx: SweepContext): Gap | null {
 
 /** Whether a channel has an excursion open (reported as ongoing). */
 function isOpen(ch: ChannelScan): boolean {
-  return ch.run !== null && ch.run.openedAt !== null && ch.prevTs !== null
+  return ch.run !== null && ch.run.openedAt !== null && ch.prevTs !== NO_TIME
 }
 
 function ongoing(ch: ChannelScan, cfg: SweepContext['rh'], into: Excursion[]): void {
-  if (cfg && isOpen(ch)) into.push(toExcursion(ch.run!, cfg, null, ch.prevTs!))
+  if (cfg && isOpen(ch)) into.push(toExcursion(ch.run!, cfg, null, ch.prevTs))
 }
 
 /** Items from the given positions of the result lists on, plus the ongoing ones. */
@@ -122,7 +130,7 @@ export function budgetOf(scan: Scan, ctx: SweepContext): BudgetStatus {
 
 /** Device time known before a change: the newest reading, or the clock while a silence was reported. */
 function knownUntil(state: ExcursionState, ctx: SweepContext): number | null {
-  const newest = state.scan.newestTs
+  const newest = timeOrNull(state.scan.newestTs)
   if (silentSince(state, ctx) === null || state.clock === null) return newest
   return Math.max(newest ?? state.clock, state.clock)
 }
@@ -153,8 +161,8 @@ export function before(
  * its scalars: no silence was reported either, so the device time known was its newest reading's. The hot path
  * keeps just these while it advances a state in place, and builds this only when there is something to report.
  */
-export function beforeQuiet(exhaustedAt: number | null, newestTs: number | null): Before {
-  return { items: null, exhaustedAt, knownUntil: newestTs }
+export function beforeQuiet(exhaustedAt: number | null, newestTs: number): Before {
+  return { items: null, exhaustedAt, knownUntil: timeOrNull(newestTs) }
 }
 
 /** Events from `prev` (a state, or what was taken of it before it was advanced in place) to `next`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { StateCache } from '../../../src/monitoring/state-cache.js'
 import { createState, defaultProfiles } from '../../../src/rules/index.js'
+import { NO_TIME } from '../../../src/rules/scan.js'
 import { memoryDb } from '../orders/fixtures.js'
 
 const chilled = { profile: defaultProfiles.chilled }
@@ -11,7 +12,7 @@ describe('the state cache', () => {
     params: chilled,
     faulty: {},
     custody: { pickedUpAt: null, deliveredAt: null },
-    heardAt: null,
+    heardAt: NO_TIME,
     generation,
   })
 

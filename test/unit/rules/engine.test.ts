@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   createState,
   defaultProfiles,
+  type ExcursionState,
   evaluateSeries,
   processReading,
   processReadings,
@@ -292,6 +293,27 @@ describe('excursion engine: state', () => {
     let state = createState('WB1')
     for (const r of rs) state = JSON.parse(JSON.stringify(processReading(state, r, params).state))
     expect(report(state, params)).toEqual(report(direct.state, params))
+  })
+
+  it('keeps the fields every reading writes as numbers from creation on, and reports "none" as null', () => {
+    // V8 updates a number in place only in a field that never held anything else (src/rules/scan.ts `NO_TIME`).
+    const hot = (st: ExcursionState) => [
+      st.scan.newestTs,
+      st.scan.temp.prevTs,
+      st.scan.temp.prevValue,
+      st.scan.rh.prevTs,
+      st.scan.rh.prevValue,
+      st.scan.totals.minC,
+      st.scan.totals.maxC,
+    ]
+    const empty = createState('WB1')
+    const stored = JSON.parse(JSON.stringify(empty)) as ExcursionState
+    expect(stored).toEqual(empty)
+    const fed = processReadings(createState('WB1'), series('2026-01-01T00:00Z', 5, [4.3, 4.6]), params, {
+      inPlace: true,
+    }).state
+    for (const st of [empty, stored, fed]) expect(hot(st).every(Number.isFinite)).toBe(true)
+    expect(report(empty, params).stats).toMatchObject({ firstTs: null, lastTs: null, minC: null, maxC: null })
   })
 
   it('never modifies the state it is given', () => {
