@@ -65,7 +65,7 @@ describe('the WAL checkpointer', () => {
   })
 
   it('makes the log start over when a writer that never pauses kept it growing', async () => {
-    // One pass per checkpoint and a low limit: the passes alone would let the log grow (see the worker's note).
+    // One pass per checkpoint and a low limit: the passes alone let the log grow (see the worker's note).
     const { db, metrics, checkpointer } = open(100, { maxPasses: 1, restartFrames: 300 })
     checkpointer.start()
     const insert = db.prepare(
@@ -87,10 +87,9 @@ describe('the WAL checkpointer', () => {
     await new Promise((resolve) => setTimeout(resolve, 2000))
     clearInterval(writer)
     clearInterval(sampler)
-    const restarts = lengths.filter((n, i) => i > 0 && n < (lengths[i - 1] as number)).length
-    const seen = `log lengths seen: ${lengths.join(', ')}`
-    expect(restarts, seen).toBeGreaterThanOrEqual(3)
-    expect(Math.max(...lengths), seen).toBeLessThan(3000)
+    // Past 300 frames the log is copied whole and started over at the next commit: it stays within the limit
+    // plus what 100 ms of commits add (~180 frames here). Without that it reaches 1,400–1,900 frames in 2 s.
+    expect(Math.max(...lengths), `log lengths seen: ${lengths.join(', ')}`).toBeLessThan(800)
   })
 
   it('leaves SQLite its automatic checkpoints when switched off', () => {
