@@ -61,11 +61,11 @@ interface CheckpointReport {
 /** How hard a checkpoint tries to let the log start over (see the worker's comment and `finish`). */
 export interface RestartPolicy {
   maxPasses: number
-  /** 16,384 frames: 64 MiB of log at SQLite's 4 KiB pages. */
+  /** 65,536 frames: 256 MiB of log at SQLite's 4 KiB pages. */
   restartFrames: number
 }
 
-const defaultPolicy: RestartPolicy = { maxPasses: 20, restartFrames: 16_384 }
+const defaultPolicy: RestartPolicy = { maxPasses: 20, restartFrames: 65_536 }
 
 export class Checkpointer {
   private worker: Worker | null = null
