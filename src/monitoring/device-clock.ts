@@ -13,7 +13,7 @@
  */
 import type { ReadingRecord } from '../model.js'
 import { evaluable, finite } from '../rules/readings.js'
-import { NO_TIME } from '../rules/scan.js'
+import { NO_TIME } from '../rules/time.js'
 import type { Database } from '../store/database.js'
 import type { Segment } from './series.js'
 

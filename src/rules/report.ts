@@ -4,8 +4,8 @@
  */
 import { buildState } from './engine.js'
 import { mktFromSums } from './mkt.js'
-import { timeOrNull } from './scan.js'
 import { budgetOf, contextOf, createState, type ExcursionState, tail } from './state.js'
+import { timeOrNull } from './time.js'
 import type { EngineParams, Pending, Report, RuleReading } from './types.js'
 
 /** Everything the state knows: excursions and gaps (closed and ongoing), pending runs, budget, statistics. */

@@ -22,25 +22,12 @@
 import { boundOf, type ChannelConfig, classify, clears, type Run, startRun, toExcursion } from './channel.js'
 import { arrhenius } from './mkt.js'
 import { iso } from './readings.js'
+import { NO_TIME } from './time.js'
 import type { Excursion, Gap } from './types.js'
 
 /**
- * "No time yet" in the time fields written on every reading (`prevTs`, `newestTs`), which hold numbers only:
- * V8 then keeps each one as a double updated in place, where a field that ever held null boxes every new
- * timestamp in a fresh heap object that the long-lived state keeps alive past the next young-generation GC.
- * It is JSON-exact (NaN and Infinity are not) and before every instant a Date can hold (±8.64e15 ms), so before
- * every device time the engine can report. Read through `timeOrNull` wherever a time leaves the engine.
- */
-export const NO_TIME = Number.MIN_SAFE_INTEGER
-
-/** A time field as the engine's outputs present it: null for `NO_TIME`. */
-export function timeOrNull(ts: number): number | null {
-  return ts === NO_TIME ? null : ts
-}
-
-/**
  * Where a channel stands after its latest reading: none yet while `prevTs` is `NO_TIME` (`prevValue` is then
- * 0 and means nothing). Numbers only, for the reason given at `NO_TIME`.
+ * 0 and means nothing). Numbers only, for the reason given at `NO_TIME` (time.ts).
  */
 export interface ChannelScan {
   prevTs: number

@@ -6,15 +6,8 @@ import { channelsOf, toExcursion } from './channel.js'
 import { type DiffContext, diffBudget, diffItems, type Items } from './diff.js'
 import type { TemperatureProfile } from './profiles.js'
 import type { Sample } from './readings.js'
-import {
-  type ChannelScan,
-  gapId,
-  initialScan,
-  NO_TIME,
-  type Scan,
-  type SweepContext,
-  timeOrNull,
-} from './scan.js'
+import { type ChannelScan, gapId, initialScan, type Scan, type SweepContext } from './scan.js'
+import { NO_TIME, timeOrNull } from './time.js'
 import type { BudgetStatus, Excursion, Gap, RuleEvent } from './types.js'
 import { emptyWindow, type Window } from './window.js'
 

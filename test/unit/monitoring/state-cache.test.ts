@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { StateCache } from '../../../src/monitoring/state-cache.js'
 import { createState, defaultProfiles } from '../../../src/rules/index.js'
-import { NO_TIME } from '../../../src/rules/scan.js'
+import { NO_TIME } from '../../../src/rules/time.js'
 import { memoryDb } from '../orders/fixtures.js'
 
 const chilled = { profile: defaultProfiles.chilled }

@@ -296,7 +296,7 @@ describe('excursion engine: state', () => {
   })
 
   it('keeps the fields every reading writes as numbers from creation on, and reports "none" as null', () => {
-    // V8 updates a number in place only in a field that never held anything else (src/rules/scan.ts `NO_TIME`).
+    // V8 updates a number in place only in a field that never held anything else (src/rules/time.ts `NO_TIME`).
     const hot = (st: ExcursionState) => [
       st.scan.newestTs,
       st.scan.temp.prevTs,
