@@ -25,12 +25,15 @@ interface Pending {
 
 export type CommitListener = (ctx: CommitContext) => void
 
+/** A step with how it runs: an essential one as it is, any other in its own savepoint (`runStep`). */
+interface Runnable {
+  step: Step
+  run: (ctx: CommitContext) => void
+}
+
 export class GroupCommit {
-  /**
-   * Each step with how it runs: an essential one as it is, any other in its own savepoint (`runStep`). The
-   * transaction wrappers are made once: better-sqlite3 builds several functions for each `transaction()`.
-   */
-  private readonly steps: { step: Step; run: (ctx: CommitContext) => void }[]
+  /** The transaction wrappers are made once: better-sqlite3 builds several functions for each `transaction()`. */
+  private readonly steps: Runnable[]
   private readonly commitAll: (ctx: CommitContext) => void
   private queue: Pending[] = []
   private timer: NodeJS.Timeout | null = null
@@ -171,7 +174,7 @@ export class GroupCommit {
    * Essential (store) steps throw through and fail the commit. Any other step runs in a savepoint: if it throws,
    * its own writes are rolled back, it is logged and counted, and the pipeline goes on (STYLE rule 4).
    */
-  private runStep({ step, run }: GroupCommit['steps'][number], ctx: CommitContext): void {
+  private runStep({ step, run }: Runnable, ctx: CommitContext): void {
     try {
       run(ctx)
     } catch (err) {

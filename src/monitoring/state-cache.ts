@@ -28,7 +28,7 @@ export interface CacheEntry {
   /**
    * Wall time the newest temperature of the state (`scan.temp.prevTs`) was received: the gap tick measures
    * silence from it (device-clock.ts). `NO_TIME` while there is none: written on every reading, it holds numbers
-   * only, like the state's own time fields (src/rules/scan.ts `NO_TIME`).
+   * only, like the state's own time fields (src/rules/time.ts `NO_TIME`).
    */
   heardAt: number
   generation: number
