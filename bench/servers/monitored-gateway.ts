@@ -95,7 +95,8 @@ Ingest.prototype.accept = function (this: Ingest, message: InboundMessage) {
   return accept.call(this, message)
 }
 /** Per probe: when its commit began, when the transaction ended, and when its log was on disk (settled). */
-const stages = new Map<string, { flushed?: number; committed?: number; synced?: number }>()
+type Stages = { flushed?: number; committed?: number; synced?: number }
+const stages = new Map<string, Stages>()
 /** The probes of each batch a flush took, until that batch settles. */
 const batches = new Map<unknown[], string[]>()
 type Internals = { queue: unknown[]; settle(batch: unknown[], ctx: unknown): void }
@@ -107,16 +108,21 @@ GroupCommit.prototype.flush = function (this: GroupCommit) {
   const keys = waiting
   waiting = []
   for (const key of keys) stages.set(key, { flushed })
-  flush.call(this)
-  const committed = hr()
-  for (const key of keys) (stages.get(key) as { committed?: number }).committed = committed
   if (keys.length) batches.set(batch, keys)
+  flush.call(this)
+  // Without a sync of its own (synchronous: normal) the batch settled inside the flush, already stamped.
+  const committed = hr()
+  for (const key of keys) (stages.get(key) as Stages).committed ??= committed
 }
 const proto = GroupCommit.prototype as unknown as Internals
 const settle = proto.settle
 proto.settle = function (this: Internals, batch: unknown[], ctx: unknown) {
   const synced = hr()
-  for (const key of batches.get(batch) ?? []) (stages.get(key) as { synced?: number }).synced = synced
+  for (const key of batches.get(batch) ?? []) {
+    const stage = stages.get(key) as Stages
+    stage.committed ??= synced
+    stage.synced = synced
+  }
   batches.delete(batch)
   settle.call(this, batch, ctx)
 }
