@@ -88,7 +88,7 @@ export class Checkpointer {
         path: this.db.name,
         synchronous: this.options.synchronous === 'full' ? 'FULL' : 'NORMAL',
         everyMs: this.options.checkpointMs,
-        ...this.policy,
+        maxPasses: this.policy.maxPasses,
       },
     })
     worker.unref()
