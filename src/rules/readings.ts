@@ -67,11 +67,7 @@ export function compareReading(r: RuleReading, ts: number, t: number | null, h: 
 
 /** `compareSamples` of two evaluable readings, on their own fields (see `compareReading`). */
 export function compareReadings(a: RuleReading, b: RuleReading): number {
-  return (
-    a.ts - b.ts ||
-    compareNullable(finite(a.tempC), finite(b.tempC)) ||
-    compareNullable(finite(a.rh), finite(b.rh))
-  )
+  return compareReading(a, b.ts, finite(b.tempC), finite(b.rh))
 }
 
 /** Evaluable readings of a batch, sorted by the engine's order, duplicates removed. */
