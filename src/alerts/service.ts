@@ -17,7 +17,7 @@ import {
   severities,
   transition,
 } from './lifecycle.js'
-import { type Alert, type AlertFilter, AlertRepository } from './repository.js'
+import { type Alert, type AlertFilter, AlertRepository, type AlertSource } from './repository.js'
 
 export type AlertEventType =
   | 'alert.opened'
@@ -139,38 +139,34 @@ export class AlertService {
     return events
   }
 
-  /** Updates a source's details (a growing peak, say) without changing the state. */
+  /**
+   * Updates a source's details (a growing peak, say) without changing the state; `worth` (given the source as
+   * stored) decides whether the change is worth a write at all.
+   */
   update(
-    input: Pick<RaiseInput, 'kind' | 'waybill' | 'sourceId'> & {
-      detail: Record<string, unknown>
-      severity?: Severity
-    },
+    input: Pick<RaiseInput, 'kind' | 'waybill' | 'sourceId'> & SourceChange,
+    worth: (source: AlertSource) => boolean = () => true,
   ): AlertEvent[] {
     const alert = this.repo.open(input.waybill, input.kind)
     const source = alert?.sources[input.sourceId]
-    if (!alert || !source) return []
-    const next: Alert = {
-      ...alert,
-      sources: {
-        ...alert.sources,
-        [input.sourceId]: { ...source, detail: { ...source.detail, ...input.detail } },
-      },
-      severity: input.severity ? maxSeverity(alert.severity, input.severity) : alert.severity,
-      updatedAt: this.clock(),
-    }
+    if (!alert || !source || !worth(source)) return []
+    const next: Alert = { ...changed(alert, input.sourceId, source, input), updatedAt: this.clock() }
     this.repo.update(next)
     return [{ type: 'alert.updated', alert: next }]
   }
 
-  /** One source's condition ended; the alert clears when none is left open. */
-  clear(input: { kind: AlertKind; waybill: string; sourceId: string; endedAt: number }): AlertEvent[] {
+  /**
+   * One source's condition ended (with its final details, if given); the alert clears when none is left open.
+   * One read and one write, whatever the outcome.
+   */
+  clear(
+    input: { kind: AlertKind; waybill: string; sourceId: string; endedAt: number } & Partial<SourceChange>,
+  ): AlertEvent[] {
     const alert = this.repo.open(input.waybill, input.kind)
     const source = alert?.sources[input.sourceId]
     if (!alert || !source) return []
-    let next: Alert = {
-      ...alert,
-      sources: { ...alert.sources, [input.sourceId]: { ...source, open: false, endedAt: input.endedAt } },
-    }
+    const ended = { ...source, open: false, endedAt: input.endedAt }
+    let next = changed(alert, input.sourceId, ended, { detail: input.detail ?? {}, severity: input.severity })
     const stillOpen = Object.values(next.sources).some((s) => s.open)
     if (stillOpen || next.state === 'cleared_unack' || next.state === 'cleared_ack') {
       next = { ...next, updatedAt: this.clock() }
@@ -292,6 +288,21 @@ export class AlertService {
 
   list(filter: AlertFilter): Alert[] {
     return this.repo.list(filter)
+  }
+}
+
+/** New details for a source, and the severity they reach (the alert's never goes down). */
+interface SourceChange {
+  detail: Record<string, unknown>
+  severity?: Severity
+}
+
+/** `alert` with `source` (as it now is) under `sourceId`, its details merged with the change's. */
+function changed(alert: Alert, sourceId: string, source: AlertSource, change: SourceChange): Alert {
+  return {
+    ...alert,
+    sources: { ...alert.sources, [sourceId]: { ...source, detail: { ...source.detail, ...change.detail } } },
+    severity: change.severity ? maxSeverity(alert.severity, change.severity) : alert.severity,
   }
 }
 

@@ -6,6 +6,7 @@
  * what people are told.
  */
 import type { AlertKind, Severity } from '../alerts/lifecycle.js'
+import type { AlertSource } from '../alerts/repository.js'
 import type { AlertEvent, AlertService } from '../alerts/service.js'
 import type { ExcursionEvent, GapEvent, MonitoringEvent } from './events.js'
 import { isMonitoringEvent } from './events.js'
@@ -80,9 +81,9 @@ export class AlertMapper {
           e.excursion.severity,
         )
       case 'excursion.cleared': {
-        const { kind, id, endedAt } = e.excursion
-        const updated = this.refresh(kind, e.waybill, id, excursionDetail(e), e.excursion.severity)
-        return [...updated, ...a.clear({ kind, waybill: e.waybill, sourceId: id, endedAt: endedAt ?? 0 })]
+        const { kind, id, endedAt, severity } = e.excursion
+        const detail = excursionDetail(e)
+        return a.clear({ kind, waybill: e.waybill, sourceId: id, endedAt: endedAt ?? 0, detail, severity })
       }
       case 'excursion.withdrawn':
         return a.withdraw({
@@ -104,9 +105,9 @@ export class AlertMapper {
       case 'gap.updated':
         return this.refresh('data_gap', e.waybill, e.gap.id, gapDetail(e))
       case 'gap.closed': {
-        const updated = this.refresh('data_gap', e.waybill, e.gap.id, gapDetail(e))
         const endedAt = e.gap.endedAt ?? e.gap.startedAt
-        return [...updated, ...a.clear({ kind: 'data_gap', waybill: e.waybill, sourceId: e.gap.id, endedAt })]
+        const detail = gapDetail(e)
+        return a.clear({ kind: 'data_gap', waybill: e.waybill, sourceId: e.gap.id, endedAt, detail })
       }
       case 'gap.withdrawn':
         return a.withdraw({
@@ -177,13 +178,11 @@ export class AlertMapper {
     detail: Record<string, unknown>,
     severity?: Severity,
   ): AlertEvent[] {
-    const source = this.alerts.repo.open(waybill, kind)?.sources[sourceId]
-    if (!source) return []
-    const changed = ['peak', 'endedAt', 'severity', 'durationMs'].some(
-      (key) => key in detail && source.detail[key] !== detail[key],
-    )
-    if (!changed) return []
-    return this.alerts.update({ kind, waybill, sourceId, detail, severity })
+    const worth = (source: AlertSource) =>
+      ['peak', 'endedAt', 'severity', 'durationMs'].some(
+        (key) => key in detail && source.detail[key] !== detail[key],
+      )
+    return this.alerts.update({ kind, waybill, sourceId, detail, severity }, worth)
   }
 
   /** A sensor reads sensibly again: its fault sources on the waybill's alert end. */

@@ -62,10 +62,15 @@ describe('monitoring facts to alerts', () => {
     expect(updated?.alert).toMatchObject({ severity: 'major' })
   })
 
-  it('clears with the end, and withdraws with the reason', () => {
+  it('clears in one change that carries the end and the final peak, and withdraws with the reason', () => {
     mapper.apply([fact('excursion.opened')])
-    const cleared = mapper.apply([fact('excursion.cleared', { endedAt: at('08:30') })])
-    expect(cleared.map((e) => e.type)).toEqual(['alert.updated', 'alert.cleared'])
+    const cleared = mapper.apply([fact('excursion.cleared', { endedAt: at('08:30'), peak: 9.6 })])
+    expect(cleared.map((e) => e.type)).toEqual(['alert.cleared'])
+    expect(cleared[0]?.alert.sources[excursion().id]).toMatchObject({
+      open: false,
+      endedAt: at('08:30'),
+      detail: { endedAt: at('08:30'), peak: 9.6 },
+    })
     const [resolved] = mapper.apply([fact('excursion.withdrawn', {}, 'late data disproved it')])
     expect(resolved?.alert).toMatchObject({ state: 'resolved', disposition: 'false_alarm' })
   })
