@@ -6,6 +6,13 @@
  * settles only after its transaction has committed and, with `synchronous: full`, its log is on disk (WalSync:
  * the fsync runs off the event loop, so the next messages are read and committed meanwhile) — the broker holds
  * the QoS 1 PUBACK on it, so a PUBACK means "durably stored".
+ *
+ * The listeners (the event bus: dashboards, relay wake-ups) are told when the transaction has committed, while
+ * the log is being synced: from then on the rows are what every reader of the store sees (the API reads the same
+ * connection), so an alert reaches dashboards as soon as the API can show it. Only the PUBACK waits for the disk.
+ * A power cut before the sync loses the batch and what it caused, alerts included; none of its messages was
+ * acknowledged, so their devices send them again and the same facts are raised again (the engine's results do
+ * not depend on arrival order, and deliveries to platforms are at least once anyway).
  */
 import { performance } from 'node:perf_hooks'
 import type { Config } from '../src/config.js'
@@ -53,6 +60,7 @@ export class GroupCommit {
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly clock: () => number = Date.now,
+    walSync: (walPath: string) => WalSync = (walPath) => new WalSync(walPath),
   ) {
     this.steps = factories.map((make) => {
       const step = make({ db, metrics })
@@ -61,7 +69,7 @@ export class GroupCommit {
     this.commitAll = db.transaction((ctx: CommitContext) => {
       for (const step of this.steps) this.runStep(step, ctx)
     })
-    this.durable = options.synchronous === 'full' && !db.memory ? new WalSync(`${db.name}-wal`) : null
+    this.durable = options.synchronous === 'full' && !db.memory ? walSync(`${db.name}-wal`) : null
   }
 
   start(): void {
@@ -76,7 +84,10 @@ export class GroupCommit {
     await this.durable?.close()
   }
 
-  /** Called after each successful commit with what it stored (metrics, dashboards, relay wake-ups). */
+  /**
+   * Called after each successful commit with what it stored (metrics, dashboards, relay wake-ups): at once, not
+   * waiting for the log to be on disk (see the header).
+   */
   onCommit(listener: CommitListener): void {
     this.listeners.push(listener)
   }
@@ -102,8 +113,8 @@ export class GroupCommit {
 
   /**
    * Commits everything queued now. The transaction is synchronous (better-sqlite3 runs it on this thread); with
-   * `synchronous: full` the WAL is then made durable off the thread (WalSync) before the messages are settled
-   * and the listeners told, while the next messages are read and committed.
+   * `synchronous: full` the WAL is then made durable off the thread (WalSync) before the messages are settled,
+   * while the listeners are told and the next messages are read and committed.
    */
   flush(): void {
     if (this.timer) clearTimeout(this.timer)
@@ -138,22 +149,29 @@ export class GroupCommit {
     this.metrics.commitSeconds.observe((this.lastCommit - started) / 1000)
     this.metrics.commitSize.observe(batch.length)
     if (!durable) {
-      this.settle(batch, ctx)
+      this.settle(batch)
+      this.tell(ctx)
       return
     }
+    // The sync is started first: the listeners' work overlaps it.
+    const committed = this.lastCommit
     const syncing = durable.sync().then(
       () => {
-        this.metrics.syncSeconds.observe((performance.now() - this.lastCommit) / 1000)
-        this.settle(batch, ctx)
+        this.metrics.syncSeconds.observe((performance.now() - committed) / 1000)
+        this.settle(batch)
       },
       (err: unknown) => this.fail(batch, 'WAL sync failed', err),
     )
     this.syncing.add(syncing)
     void syncing.finally(() => this.syncing.delete(syncing))
+    this.tell(ctx)
   }
 
-  private settle(batch: Pending[], ctx: CommitContext): void {
+  private settle(batch: Pending[]): void {
     for (const p of batch) p.resolve()
+  }
+
+  private tell(ctx: CommitContext): void {
     for (const listener of this.listeners) {
       try {
         listener(ctx)

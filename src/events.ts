@@ -1,7 +1,8 @@
 /**
  * The in-process event bus: facts that happened (an alert opened, a tracking node created, an excursion
- * cleared), published after the transaction that made them true has committed. Dashboards (the SSE stream) and
- * the writeback relay listen here. A listener that throws is isolated from the others.
+ * cleared), published after the transaction that made them true has committed — not waiting for its log to be
+ * on disk (ingest/group-commit.ts says why that is safe). Dashboards (the SSE stream) and the writeback relay
+ * listen here. A listener that throws is isolated from the others.
  */
 export interface GatewayEvent {
   /** Dotted type, e.g. `alert.opened`, `node.created`, `excursion.cleared`. */

@@ -6,9 +6,9 @@
  * the next one in range clears it, so each probe reading is the one that makes an alert true.
  *
  * Reports over IPC: stored readings (for the sustained rate); for each probe when the gateway received it, when
- * the commit that took it began, when its transaction ended, when its log was on disk (the batch settled) and
- * when its alert reached the bus; garbage-collection pauses and the event loop's utilisation. The stages are
- * seen by wrapping GroupCommit's flush and settle (a benchmark's hook, not an API).
+ * the commit that took it began, when its transaction ended, when its alert reached the bus and when its log was
+ * on disk (the batch settled, its PUBACK sent); garbage-collection pauses and the event loop's utilisation. The
+ * stages are seen by wrapping GroupCommit's flush, tell and settle (a benchmark's hook, not an API).
  */
 
 import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks'
@@ -94,37 +94,42 @@ Ingest.prototype.accept = function (this: Ingest, message: InboundMessage) {
   }
   return accept.call(this, message)
 }
-/** Per probe: when its commit began, when the transaction ended, and when its log was on disk (settled). */
+/**
+ * Per probe: when its commit began, when the transaction ended (the listeners are told then, the bus among
+ * them), and when its log was on disk (the batch settled: its PUBACKs go out).
+ */
 type Stages = { flushed?: number; committed?: number; synced?: number }
 const stages = new Map<string, Stages>()
 /** The probes of each batch a flush took, until that batch settles. */
 const batches = new Map<unknown[], string[]>()
-type Internals = { queue: unknown[]; settle(batch: unknown[], ctx: unknown): void }
+/** The probes of the flush under way, for `tell`. */
+let flushing: string[] = []
+type Internals = { queue: unknown[]; tell(ctx: unknown): void; settle(batch: unknown[]): void }
+const proto = GroupCommit.prototype as unknown as Internals
 const flush = GroupCommit.prototype.flush
 GroupCommit.prototype.flush = function (this: GroupCommit) {
   const batch = (this as unknown as Internals).queue
   const flushed = hr()
   // A probe is in the queue from its receipt on (ingest submits synchronously), so this flush takes it.
-  const keys = waiting
+  flushing = waiting
   waiting = []
-  for (const key of keys) stages.set(key, { flushed })
-  if (keys.length) batches.set(batch, keys)
+  for (const key of flushing) stages.set(key, { flushed })
+  if (flushing.length) batches.set(batch, flushing)
   flush.call(this)
-  // Without a sync of its own (synchronous: normal) the batch settled inside the flush, already stamped.
-  const committed = hr()
-  for (const key of keys) (stages.get(key) as Stages).committed ??= committed
+  flushing = []
 }
-const proto = GroupCommit.prototype as unknown as Internals
+const tell = proto.tell
+proto.tell = function (this: Internals, ctx: unknown) {
+  const committed = hr()
+  for (const key of flushing) (stages.get(key) as Stages).committed = committed
+  tell.call(this, ctx)
+}
 const settle = proto.settle
-proto.settle = function (this: Internals, batch: unknown[], ctx: unknown) {
+proto.settle = function (this: Internals, batch: unknown[]) {
   const synced = hr()
-  for (const key of batches.get(batch) ?? []) {
-    const stage = stages.get(key) as Stages
-    stage.committed ??= synced
-    stage.synced = synced
-  }
+  for (const key of batches.get(batch) ?? []) (stages.get(key) as Stages).synced = synced
   batches.delete(batch)
-  settle.call(this, batch, ctx)
+  settle.call(this, batch)
 }
 /** Event-loop utilisation since the last reset. */
 let elu = performance.eventLoopUtilization()

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { type fdatasync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -10,6 +10,7 @@ import { createLogger } from '../../../src/log.js'
 import { Metrics } from '../../../src/metrics.js'
 import type { Decoded, ReadingRecord } from '../../../src/model.js'
 import { type Database, openDatabase } from '../../../src/store/database.js'
+import { WalSync } from '../../../src/store/wal-sync.js'
 
 const config = loadConfig({}, { store: { file: ':memory:', groupCommitMs: 1, groupCommitMaxMessages: 3 } })
 const log = createLogger({ level: 'silent' })
@@ -165,6 +166,40 @@ describe('group commit', () => {
       expect(syncs.values.find((v) => v.metricName === 'cc_store_sync_seconds_count')?.value).toBe(1)
       // The connection is back at FULL for every other writer.
       expect(fileDb.pragma('synchronous', { simple: true })).toBe(2)
+      await commit.stop()
+    } finally {
+      fileDb.close()
+    }
+  })
+
+  it('tells the listeners at commit, and settles the messages only when the log is on disk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-gc-'))
+    const options = { ...config.store, file: 'gateway.db', synchronous: 'full' as const }
+    const fileDb = openDatabase(dir, options)
+    // A disk that finishes each fdatasync only when told to.
+    const pending: ((err: NodeJS.ErrnoException | null) => void)[] = []
+    const slowDisk = ((_fd: number, done: (err: NodeJS.ErrnoException | null) => void) => {
+      pending.push(done)
+    }) as typeof fdatasync
+    try {
+      const commit = new GroupCommit(fileDb, pipeline, options, metrics, log, Date.now, (path) => {
+        return new WalSync(path, slowDisk)
+      })
+      const told: number[] = []
+      commit.onCommit((ctx) => told.push(ctx.stored.readings.length))
+      commit.start()
+      let settled = false
+      const done = commit.submit(message(reading(1))).then(() => {
+        settled = true
+      })
+      commit.flush()
+      expect(told).toEqual([1])
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(settled).toBe(false)
+      expect(pending).toHaveLength(1)
+      pending.shift()?.(null)
+      await done
+      expect(settled).toBe(true)
       await commit.stop()
     } finally {
       fileDb.close()
