@@ -41,7 +41,12 @@ export interface StoredCount {
   reset(): void
 }
 
-/** Counts the readings each commit stores; `then` also sees every commit that stored some. */
+/**
+ * Counts the readings each commit stores; `then` also sees every commit that stored some. The commit listeners
+ * are told as each commit is made, so `firstAt`/`lastAt` are the first and last commit. (Until 2026-11-29 they
+ * were told after the commit's fsync: under a burst the first of those callbacks waited behind the messages
+ * already pouring in, so the first stamp came late and the rate came out too high — at QoS 0 by ~75 %.)
+ */
 export function countStored(gateway: Gateway, then?: (stored: number, at: number) => void): StoredCount {
   const c: StoredCount = {
     count: 0,
