@@ -38,6 +38,7 @@ import { fetchTransport } from '../src/writeback/relay/transport.js'
 import { loadSecretBox } from '../src/writeback/secret-box.js'
 import { TargetStore } from '../src/writeback/targets-store.js'
 import type { TrackingNodeEvent } from '../src/writeback/types.js'
+import { percentile } from './harness.js'
 
 const WAYBILLS = Number(process.env.BENCH_WAYBILLS ?? 2000)
 const SCANS = Number(process.env.BENCH_SCANS ?? 3000)
@@ -53,10 +54,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 type Received = { eventId: string; receivedAt: number }
 type Stats = { webhook: number; webhookNodes: number; kdniao: number; rejected: number }
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
-}
 
 /** The sandbox child: answers `{ ask: 'stats' | 'received' | 'clear' }` over IPC. */
 async function sandboxRole(): Promise<void> {
@@ -255,20 +252,20 @@ async function main(): Promise<void> {
   child.disconnect()
   rmSync(dataDir, { recursive: true, force: true })
 
+  const ms = (v: number) => Number(v.toFixed(2))
+  const spread = (sorted: number[]) => ({
+    p50Ms: ms(percentile(sorted, 50)),
+    p99Ms: ms(percentile(sorted, 99)),
+    maxMs: ms(sorted.at(-1) ?? Number.NaN),
+  })
   const results = {
     latency: {
       scans: SCANS,
       rate: RATE,
       waybills: WAYBILLS,
       measured: latencies.length,
-      p50Ms: Number(percentile(latencies, 50).toFixed(2)),
-      p99Ms: Number(percentile(latencies, 99).toFixed(2)),
-      maxMs: Number((latencies.at(-1) ?? Number.NaN).toFixed(2)),
-      fromPublish: {
-        p50Ms: Number(percentile(fromPublish, 50).toFixed(2)),
-        p99Ms: Number(percentile(fromPublish, 99).toFixed(2)),
-        maxMs: Number((fromPublish.at(-1) ?? Number.NaN).toFixed(2)),
-      },
+      ...spread(latencies),
+      fromPublish: spread(fromPublish),
       webhookAccepted: phase1.webhook,
       kdniaoAccepted: phase1.kdniao,
       rejected: phase1.rejected,

@@ -14,10 +14,10 @@ import {
   type Disposition,
   isAcknowledged,
   type Severity,
-  severities,
   transition,
 } from './lifecycle.js'
 import { type Alert, type AlertFilter, AlertRepository, type AlertSource } from './repository.js'
+import { maxSeverity, type SourceChange, withSource } from './sources.js'
 
 export type AlertEventType =
   | 'alert.opened'
@@ -150,7 +150,7 @@ export class AlertService {
     const alert = this.repo.open(input.waybill, input.kind)
     const source = alert?.sources[input.sourceId]
     if (!alert || !source || !worth(source)) return []
-    const next: Alert = { ...changed(alert, input.sourceId, source, input), updatedAt: this.clock() }
+    const next: Alert = { ...withSource(alert, input.sourceId, source, input), updatedAt: this.clock() }
     this.repo.update(next)
     return [{ type: 'alert.updated', alert: next }]
   }
@@ -166,7 +166,10 @@ export class AlertService {
     const source = alert?.sources[input.sourceId]
     if (!alert || !source) return []
     const ended = { ...source, open: false, endedAt: input.endedAt }
-    let next = changed(alert, input.sourceId, ended, { detail: input.detail ?? {}, severity: input.severity })
+    let next = withSource(alert, input.sourceId, ended, {
+      detail: input.detail ?? {},
+      severity: input.severity,
+    })
     const stillOpen = Object.values(next.sources).some((s) => s.open)
     if (stillOpen || next.state === 'cleared_unack' || next.state === 'cleared_ack') {
       next = { ...next, updatedAt: this.clock() }
@@ -289,23 +292,4 @@ export class AlertService {
   list(filter: AlertFilter): Alert[] {
     return this.repo.list(filter)
   }
-}
-
-/** New details for a source, and the severity they reach (the alert's never goes down). */
-interface SourceChange {
-  detail: Record<string, unknown>
-  severity?: Severity
-}
-
-/** `alert` with `source` (as it now is) under `sourceId`, its details merged with the change's. */
-function changed(alert: Alert, sourceId: string, source: AlertSource, change: SourceChange): Alert {
-  return {
-    ...alert,
-    sources: { ...alert.sources, [sourceId]: { ...source, detail: { ...source.detail, ...change.detail } } },
-    severity: change.severity ? maxSeverity(alert.severity, change.severity) : alert.severity,
-  }
-}
-
-function maxSeverity(a: Severity, b: Severity): Severity {
-  return severities.indexOf(a) >= severities.indexOf(b) ? a : b
 }
